@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Options;
+using SupportBot.Bot.Hosting;
+using SupportBot.Skills.HelpDesk;
+
+namespace SupportBot.Bot.Channels.DirectLine;
+
+/// <summary>What the web chat page needs from the bot: its settings and a Direct Line token.</summary>
+public static class WebChatEndpoints
+{
+    public static IEndpointRouteBuilder MapWebChatEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/directline/token", IssueTokenAsync).DisableAntiforgery();
+        app.MapGet("/api/webchat/config", Config);
+        return app;
+    }
+
+    /// <summary>
+    /// Same request and answer as Azure's tokens/generate. With <c>DirectLine:Secret</c> set, the secret is
+    /// exchanged with Azure here, server-side; otherwise the local channel issues the token.
+    /// </summary>
+    private static async Task<IResult> IssueTokenAsync(
+        HttpContext http,
+        LocalChannel channel,
+        DirectLineTokens tokens,
+        AzureDirectLineClient azure,
+        IOptions<DirectLineOptions> options)
+    {
+        http.Response.Headers.CacheControl = "no-store";
+        var request = await TokenRequest.ReadAsync(http);
+        if (request.Error is not null)
+        {
+            return TypedResults.Problem(request.Error, statusCode: request.Status, title: "The token request was not accepted.");
+        }
+
+        if (!string.IsNullOrEmpty(options.Value.Secret))
+        {
+            try
+            {
+                return TypedResults.Ok(await azure.GenerateTokenAsync(request.UserId, request.UserName, http.RequestAborted));
+            }
+            catch (DirectLineUnavailableException ex)
+            {
+                return TypedResults.Problem(ex.Message, statusCode: StatusCodes.Status502BadGateway, title: "Web chat can't start right now.");
+            }
+        }
+
+        if (!channel.IsEnabled)
+        {
+            return TypedResults.Problem(
+                "Web chat is not configured: set DirectLine:Secret (Azure Direct Line), or run without MicrosoftAppId to use the local channel.",
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                title: "Web chat is not configured.");
+        }
+
+        return TypedResults.Ok(TokenResponse.For(tokens, new DirectLineGrant(DirectLineTokens.NewId(), request.UserId, request.UserName)));
+    }
+
+    private static IResult Config(HttpContext http, LocalChannel channel, IOptions<DirectLineOptions> options, IOptions<BotOptions> bot, HelpDeskProfile helpDesk)
+    {
+        string? domain = !string.IsNullOrEmpty(options.Value.Secret)
+            ? options.Value.Endpoint
+            : channel.IsEnabled ? $"{http.Request.Scheme}://{http.Request.Host}/v3/directline" : null;
+        var desk = helpDesk.Options;
+        return TypedResults.Ok(new
+        {
+            botName = bot.Value.Name,
+            directLine = new { domain, webSocket = false },
+            helpDesk = new
+            {
+                organisationName = desk.OrganisationName,
+                helpDeskName = desk.HelpDeskName,
+                phone = desk.Phone,
+                email = desk.Email,
+                hours = desk.Hours,
+                portalUrl = desk.PortalUrl,
+            },
+        });
+    }
+}

@@ -1,0 +1,120 @@
+using Microsoft.Bot.Schema;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace SupportBot.Bot.Hosting;
+
+/// <summary>Reads an activity from a request body and says precisely what is wrong with a bad one.</summary>
+public static class ActivityReader
+{
+    private static readonly JsonSerializer Serializer = JsonSerializer.Create(new JsonSerializerSettings
+    {
+        NullValueHandling = NullValueHandling.Ignore,
+        MaxDepth = 64,
+        DateParseHandling = DateParseHandling.DateTimeOffset,
+    });
+
+    public sealed record Result(Activity? Activity, int StatusCode, string? Error)
+    {
+        public bool IsValid => Activity is not null;
+    }
+
+    /// <summary>Reads at most <paramref name="maxBytes"/>; larger bodies are refused with 413 without being buffered.</summary>
+    public static async Task<Result> ReadAsync(HttpRequest request, int maxBytes, bool requireServiceUrl, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > maxBytes)
+            {
+                return TooLarge(maxBytes);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return Bad("The request body is empty; it must be a Bot Framework activity as JSON.");
+        }
+
+        JToken token;
+        try
+        {
+            buffer.Position = 0;
+            using var reader = new JsonTextReader(new StreamReader(buffer)) { MaxDepth = 64 };
+            token = JToken.ReadFrom(reader);
+            if (reader.Read())
+            {
+                return Bad("The request body has extra content after the activity's JSON object.");
+            }
+        }
+        catch (JsonReaderException ex)
+        {
+            return Bad($"The request body is not valid JSON: {ex.Message}");
+        }
+
+        if (token is not JObject json)
+        {
+            return Bad("The request body must be a JSON object (a Bot Framework activity).");
+        }
+
+        Activity activity;
+        try
+        {
+            activity = json.ToObject<Activity>(Serializer)!;
+        }
+        catch (JsonException ex)
+        {
+            return Bad($"The activity has a field of the wrong type: {ex.Message}");
+        }
+
+        var problem = Validate(activity, requireServiceUrl);
+        return problem is null ? new Result(activity, StatusCodes.Status200OK, null) : Bad(problem);
+    }
+
+    /// <summary>The fields every turn needs; null when the activity has them.</summary>
+    public static string? Validate(Activity activity, bool requireServiceUrl)
+    {
+        if (string.IsNullOrWhiteSpace(activity.Type))
+        {
+            return "The activity has no 'type'.";
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.Conversation?.Id))
+        {
+            return "The activity has no 'conversation.id'.";
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.From?.Id))
+        {
+            return "The activity has no 'from.id'.";
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.ChannelId))
+        {
+            return "The activity has no 'channelId'.";
+        }
+
+        if (requireServiceUrl &&
+            (!Uri.TryCreate(activity.ServiceUrl, UriKind.Absolute, out var serviceUrl) ||
+             serviceUrl.Scheme is not ("http" or "https")))
+        {
+            return "The activity's 'serviceUrl' must be an absolute http(s) URL: replies are sent there.";
+        }
+
+        return null;
+    }
+
+    private static Result Bad(string error) => new(null, StatusCodes.Status400BadRequest, error);
+
+    private static Result TooLarge(int maxBytes) =>
+        new(null, StatusCodes.Status413PayloadTooLarge, $"The activity is larger than the {maxBytes / 1024} KB this bot accepts.");
+}
