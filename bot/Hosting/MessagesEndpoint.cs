@@ -45,8 +45,10 @@ public static class MessagesEndpoint
                 ? TypedResults.Ok()
                 : new NewtonsoftJsonResult(invokeResponse.Body, invokeResponse.Status);
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or Microsoft.IdentityModel.Tokens.SecurityTokenException or ArgumentException)
         {
+            // A missing, malformed or unverifiable token. (The turn's own errors never get here: the
+            // adapter's turn error handler takes them.)
             logger.LogWarning("Rejected activity {ActivityId} on {ChannelId}: {Reason}", activity.Id, activity.ChannelId, ex.Message);
             return Unauthorized();
         }
@@ -61,8 +63,8 @@ public static class MessagesEndpoint
         }
         catch (Exception ex)
         {
-            // Authentication infrastructure (e.g. the Bot Framework's signing keys) can fail here; the turn's
-            // own errors never reach this point (the adapter's turn error handler takes them).
+            // Authentication infrastructure can fail here (e.g. the Bot Framework's signing keys can't be
+            // fetched): nothing ran, so ask the channel to redeliver rather than lose the message.
             logger.LogError(ex, "Could not process activity {ActivityId} on {ChannelId}", activity.Id, activity.ChannelId);
             return RetryLater("The bot could not process this activity right now; retry shortly.");
         }
