@@ -98,7 +98,11 @@
 
     return fetch(url, init).then(function (response) {
       if (!response.ok) {
-        throw new Error(url + ' answered HTTP ' + response.status);
+        // ASP.NET Core answers errors as problem details: show their title when there is one.
+        return response.json().catch(function () { return null; }).then(function (problem) {
+          var title = problem && typeof problem.title === 'string' ? problem.title.trim() + ' ' : '';
+          throw new Error(title + '(' + url + ' answered HTTP ' + response.status + ')');
+        });
       }
       return response.json();
     }, function (err) {
