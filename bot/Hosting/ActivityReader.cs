@@ -19,8 +19,24 @@ public static class ActivityReader
         public bool IsValid => Activity is not null;
     }
 
-    /// <summary>Reads at most <paramref name="maxBytes"/>; larger bodies are refused with 413 without being buffered.</summary>
+    /// <summary>Reads an activity a Bot Framework channel posted: it must carry type, channel, conversation, sender and (optionally) serviceUrl.</summary>
     public static async Task<Result> ReadAsync(HttpRequest request, int maxBytes, bool requireServiceUrl, CancellationToken cancellationToken)
+    {
+        var parsed = await ParseAsync(request, maxBytes, cancellationToken);
+        if (!parsed.IsValid)
+        {
+            return parsed;
+        }
+
+        var problem = Validate(parsed.Activity!, requireServiceUrl);
+        return problem is null ? parsed : Bad(problem);
+    }
+
+    /// <summary>
+    /// Reads at most <paramref name="maxBytes"/> (larger bodies are refused with 413 without being buffered) as an
+    /// activity with a type; a client channel fills in the rest.
+    /// </summary>
+    public static async Task<Result> ParseAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         if (request.ContentLength > maxBytes)
         {
@@ -76,8 +92,9 @@ public static class ActivityReader
             return Bad($"The activity has a field of the wrong type: {ex.Message}");
         }
 
-        var problem = Validate(activity, requireServiceUrl);
-        return problem is null ? new Result(activity, StatusCodes.Status200OK, null) : Bad(problem);
+        return string.IsNullOrWhiteSpace(activity.Type)
+            ? Bad("The activity has no 'type'.")
+            : new Result(activity, StatusCodes.Status200OK, null);
     }
 
     /// <summary>The fields every turn needs; null when the activity has them.</summary>

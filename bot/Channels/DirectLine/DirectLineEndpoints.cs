@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
-using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Hosting;
 
@@ -127,7 +126,7 @@ public static class DirectLineEndpoints
             }
         }
 
-        var body = ConversationResponse.For(tokens, grant);
+        var body = TokenResponse.For(tokens, grant);
         return created ? TypedResults.Created((string?)null, body) : TypedResults.Ok(body);
     }
 
@@ -141,7 +140,7 @@ public static class DirectLineEndpoints
 
         return conversations.Find(conversationId) is null
             ? DirectLineErrors.UnknownConversation(conversationId)
-            : TypedResults.Ok(ConversationResponse.For(tokens, grant!));
+            : TypedResults.Ok(TokenResponse.For(tokens, grant!));
     }
 
     private static async Task<IResult> GetActivitiesAsync(
@@ -200,11 +199,11 @@ public static class DirectLineEndpoints
             return DirectLineErrors.UnknownConversation(conversationId);
         }
 
-        var (incoming, status, problem) = await ReadClientActivityAsync(http, botOptions.Value.MaxActivityBytes);
-        if (incoming is null)
+        var read = await ActivityReader.ParseAsync(http.Request, botOptions.Value.MaxActivityBytes, http.RequestAborted);
+        if (read.Activity is not { } incoming)
         {
-            logger.LogWarning("Rejected an activity posted to local conversation {ConversationId}: {Problem}", conversationId, problem);
-            return DirectLineErrors.Error(status, status == StatusCodes.Status413PayloadTooLarge ? "MessageSizeTooBig" : "BadArgument", problem!);
+            logger.LogWarning("Rejected an activity posted to local conversation {ConversationId}: {Problem}", conversationId, read.Error);
+            return DirectLineErrors.Error(read.StatusCode, read.StatusCode == StatusCodes.Status413PayloadTooLarge ? "MessageSizeTooBig" : "BadArgument", read.Error!);
         }
 
         if (grant is not null && !string.IsNullOrEmpty(incoming.From?.Id) && incoming.From.Id != grant.UserId)
@@ -241,49 +240,6 @@ public static class DirectLineEndpoints
             // Kept as undelivered: the client's retry (same clientActivityID) is handed to the bot again.
             logger.LogWarning(ex, "The bot did not take activity {ActivityId}; the client may retry it", stored.Id);
             return DirectLineErrors.Error(StatusCodes.Status502BadGateway, "BotError", "The bot could not take this message right now; send it again.");
-        }
-    }
-
-    private static async Task<(Activity? Activity, int Status, string? Problem)> ReadClientActivityAsync(HttpContext http, int maxBytes)
-    {
-        if (http.Request.ContentLength > maxBytes)
-        {
-            return (null, StatusCodes.Status413PayloadTooLarge, $"The activity is larger than the {maxBytes / 1024} KB this bot accepts.");
-        }
-
-        using var limited = new MemoryStream();
-        var buffer = new byte[16 * 1024];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, http.RequestAborted)) > 0)
-        {
-            if (limited.Length + read > maxBytes)
-            {
-                return (null, StatusCodes.Status413PayloadTooLarge, $"The activity is larger than the {maxBytes / 1024} KB this bot accepts.");
-            }
-
-            limited.Write(buffer, 0, read);
-        }
-
-        try
-        {
-            limited.Position = 0;
-            using var reader = new JsonTextReader(new StreamReader(limited)) { MaxDepth = 64 };
-            if (JToken.ReadFrom(reader) is not JObject json)
-            {
-                return (null, StatusCodes.Status400BadRequest, "The body must be an activity as a JSON object.");
-            }
-
-            var activity = json.ToObject<Activity>();
-            if (activity is null || string.IsNullOrWhiteSpace(activity.Type))
-            {
-                return (null, StatusCodes.Status400BadRequest, "The activity has no 'type'.");
-            }
-
-            return (activity, StatusCodes.Status200OK, null);
-        }
-        catch (JsonException ex)
-        {
-            return (null, StatusCodes.Status400BadRequest, $"The body is not a valid activity: {ex.Message}");
         }
     }
 

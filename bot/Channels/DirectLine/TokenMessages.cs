@@ -6,23 +6,13 @@ using System.Text.RegularExpressions;
 
 namespace SupportBot.Bot.Channels.DirectLine;
 
-/// <summary>Azure's tokens/generate answer: <c>{"conversationId","token","expires_in"}</c>.</summary>
+/// <summary>Azure's answer to tokens/generate, tokens/refresh and starting a conversation: <c>{"conversationId","token","expires_in"}</c>.</summary>
 public sealed record TokenResponse(
     [property: JsonPropertyName("conversationId")] string ConversationId,
     [property: JsonPropertyName("token")] string Token,
     [property: JsonPropertyName("expires_in")] int ExpiresIn)
 {
     public static TokenResponse For(DirectLineTokens tokens, DirectLineGrant grant) =>
-        new(grant.ConversationId, tokens.Issue(grant), tokens.LifetimeSeconds);
-}
-
-/// <summary>Azure's start-conversation answer.</summary>
-public sealed record ConversationResponse(
-    [property: JsonPropertyName("conversationId")] string ConversationId,
-    [property: JsonPropertyName("token")] string Token,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn)
-{
-    public static ConversationResponse For(DirectLineTokens tokens, DirectLineGrant grant) =>
         new(grant.ConversationId, tokens.Issue(grant), tokens.LifetimeSeconds);
 }
 

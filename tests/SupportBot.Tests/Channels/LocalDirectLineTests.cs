@@ -162,7 +162,7 @@ public sealed class LocalDirectLineTests : IAsyncLifetime
 
     public static TheoryData<string, HttpStatusCode, string> BadActivities() => new()
     {
-        { "{\"type\":", HttpStatusCode.BadRequest, "not a valid activity" },
+        { "{\"type\":", HttpStatusCode.BadRequest, "not valid JSON" },
         { "[]", HttpStatusCode.BadRequest, "JSON object" },
         { "{\"text\":\"no type\"}", HttpStatusCode.BadRequest, "no 'type'" },
         { new JObject { ["type"] = "message", ["text"] = new string('x', 300 * 1024) }.ToString(), HttpStatusCode.RequestEntityTooLarge, "larger than" },
