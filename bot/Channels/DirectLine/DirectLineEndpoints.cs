@@ -24,6 +24,7 @@ public static class DirectLineEndpoints
         group.MapGet("/conversations/{conversationId}", ReconnectAsync);
         group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
         group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
+        group.MapGet("/conversations/{conversationId}/stream", DirectLineStream.StreamAsync);
         group.MapPost("/conversations/{conversationId}/upload", (HttpContext _) => DirectLineErrors.Error(
             StatusCodes.Status400BadRequest, "NotSupported", "The local channel does not accept file uploads; describe the problem in a message instead."));
         return app;
@@ -126,11 +127,11 @@ public static class DirectLineEndpoints
             }
         }
 
-        var body = TokenResponse.For(tokens, grant);
+        var body = TokenResponse.WithStream(tokens, grant, http.Request, watermark: null);
         return created ? TypedResults.Created((string?)null, body) : TypedResults.Ok(body);
     }
 
-    private static async Task<IResult> ReconnectAsync(string conversationId, HttpContext http, LocalChannel channel, DirectLineTokens tokens, DirectLineConversations conversations, IOptions<DirectLineOptions> options)
+    private static async Task<IResult> ReconnectAsync(string conversationId, string? watermark, HttpContext http, LocalChannel channel, DirectLineTokens tokens, DirectLineConversations conversations, IOptions<DirectLineOptions> options)
     {
         var (grant, error) = await AuthorizeAsync(http, conversationId, channel, tokens, options);
         if (error is not null)
@@ -140,7 +141,7 @@ public static class DirectLineEndpoints
 
         return conversations.Find(conversationId) is null
             ? DirectLineErrors.UnknownConversation(conversationId)
-            : TypedResults.Ok(TokenResponse.For(tokens, grant!));
+            : TypedResults.Ok(TokenResponse.WithStream(tokens, grant ?? new DirectLineGrant(conversationId, conversations.Find(conversationId)!.User.Id, null), http.Request, watermark));
     }
 
     private static async Task<IResult> GetActivitiesAsync(
@@ -244,7 +245,7 @@ public static class DirectLineEndpoints
     }
 
     /// <summary>A grant for this conversation (null with the local secret, which may use any), or the error to return.</summary>
-    private static async Task<(DirectLineGrant? Grant, IResult? Error)> AuthorizeAsync(
+    internal static async Task<(DirectLineGrant? Grant, IResult? Error)> AuthorizeAsync(
         HttpContext http, string conversationId, LocalChannel channel, DirectLineTokens tokens, IOptions<DirectLineOptions> options)
     {
         if (!channel.IsEnabled)
@@ -270,6 +271,12 @@ public static class DirectLineEndpoints
     internal static string? BearerOf(HttpContext http)
     {
         var header = http.Request.Headers.Authorization.ToString();
-        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        // A browser can't set headers on a WebSocket, so the stream URL carries its token as ?t=, as Azure's does.
+        return http.WebSockets.IsWebSocketRequest ? http.Request.Query["t"].ToString() : null;
     }
 }

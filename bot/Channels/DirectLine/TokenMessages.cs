@@ -6,14 +6,28 @@ using System.Text.RegularExpressions;
 
 namespace SupportBot.Bot.Channels.DirectLine;
 
-/// <summary>Azure's answer to tokens/generate, tokens/refresh and starting a conversation: <c>{"conversationId","token","expires_in"}</c>.</summary>
+/// <summary>
+/// Azure's answer to tokens/generate, tokens/refresh and starting or reconnecting a conversation:
+/// <c>{"conversationId","token","expires_in"}</c>, plus <c>streamUrl</c> (the WebSocket) for a conversation.
+/// </summary>
 public sealed record TokenResponse(
     [property: JsonPropertyName("conversationId")] string ConversationId,
     [property: JsonPropertyName("token")] string Token,
-    [property: JsonPropertyName("expires_in")] int ExpiresIn)
+    [property: JsonPropertyName("expires_in")] int ExpiresIn,
+    [property: JsonPropertyName("streamUrl"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? StreamUrl = null)
 {
     public static TokenResponse For(DirectLineTokens tokens, DirectLineGrant grant) =>
         new(grant.ConversationId, tokens.Issue(grant), tokens.LifetimeSeconds);
+
+    /// <summary>A fresh token for the conversation and the WebSocket URL that streams its activities after <paramref name="watermark"/>.</summary>
+    public static TokenResponse WithStream(DirectLineTokens tokens, DirectLineGrant grant, HttpRequest request, string? watermark)
+    {
+        var token = tokens.Issue(grant);
+        var scheme = request.IsHttps ? "wss" : "ws";
+        var streamUrl = $"{scheme}://{request.Host}{request.PathBase}/v3/directline/conversations/{Uri.EscapeDataString(grant.ConversationId)}/stream" +
+                        $"?watermark={Uri.EscapeDataString(string.IsNullOrEmpty(watermark) ? "-" : watermark)}&t={Uri.EscapeDataString(token)}";
+        return new(grant.ConversationId, token, tokens.LifetimeSeconds, streamUrl);
+    }
 }
 
 /// <summary>The optional body of a token request: <c>{"user":{"id":"…","name":"…"}}</c> (names case-insensitive, as Azure).</summary>

@@ -64,7 +64,7 @@ public static class WebChatEndpoints
         return TypedResults.Ok(new
         {
             botName = bot.Value.Name,
-            directLine = new { domain, webSocket = false },
+            directLine = new { domain, webSocket = true },
             helpDesk = new
             {
                 organisationName = desk.OrganisationName,

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -56,6 +57,40 @@ public sealed class LocalDirectLineTests : IAsyncLifetime
         Assert.Equal("dl_test_user", (string?)echo["from"]?["id"]);
         Assert.Null(echo["serviceUrl"]);
         Assert.Equal("3", (string?)all["watermark"]);
+    }
+
+    [Fact]
+    public async Task Stream_PushesTheWelcome_TheEcho_AndTheReply_OverAWebSocket()
+    {
+        var token = await _client.GetTokenAsync();
+        var conversationId = (string)token["conversationId"]!;
+        var start = JObject.Parse(await (await _client.StartAsync((string)token["token"]!)).Content.ReadAsStringAsync());
+        var streamUrl = new Uri((string)start["streamUrl"]!);
+        Assert.Equal("ws", streamUrl.Scheme);
+
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(streamUrl, CancellationToken.None);
+        var welcome = await ReceiveActivitiesAsync(socket, until: a => (string?)a["from"]?["role"] == "bot");
+        Assert.StartsWith("Hi Ana!", (string?)welcome[^1]["text"], StringComparison.Ordinal);
+
+        await _client.PostActivityAsync(conversationId, (string)start["token"]!, DirectLineClient.Message("teams has no sound"));
+        var pushed = await ReceiveActivitiesAsync(socket, until: a => (string?)a["from"]?["role"] == "bot");
+
+        Assert.Equal(["teams has no sound", null], pushed.Select(a => (string?)a["text"]).Select(t => t == "teams has no sound" ? t : null));
+        Assert.Contains("teams has no sound", (string?)pushed[1]["text"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stream_RefusesATokenOfAnotherConversation()
+    {
+        var (mine, _) = await StartConversationAsync("dl_me");
+        var (_, theirs) = await StartConversationAsync("dl_them");
+        using var socket = new ClientWebSocket { Options = { CollectHttpResponseDetails = true } };
+
+        var url = new Uri(_host.BaseAddress, $"v3/directline/conversations/{mine}/stream?t={theirs}");
+        await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(new UriBuilder(url) { Scheme = "ws" }.Uri, CancellationToken.None));
+
+        Assert.Equal(HttpStatusCode.Forbidden, socket.HttpStatusCode);
     }
 
     [Fact]
@@ -237,6 +272,37 @@ public sealed class LocalDirectLineTests : IAsyncLifetime
         var jwt = (string)token["token"]!;
         (await _client.StartAsync(jwt)).EnsureSuccessStatusCode();
         return ((string)token["conversationId"]!, jwt);
+    }
+
+    /// <summary>Reads pushed ActivitySets until an activity matches (10 s at most).</summary>
+    private static async Task<List<JObject>> ReceiveActivitiesAsync(ClientWebSocket socket, Func<JObject, bool> until)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = new List<JObject>();
+        var buffer = new byte[64 * 1024];
+        while (true)
+        {
+            using var message = new MemoryStream();
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, timeout.Token);
+                message.Write(buffer, 0, result.Count);
+            }
+            while (!result.EndOfMessage);
+
+            if (message.Length == 0)
+            {
+                continue;
+            }
+
+            var set = JObject.Parse(Encoding.UTF8.GetString(message.ToArray()));
+            received.AddRange(set["activities"]!.Cast<JObject>());
+            if (received.Any(until))
+            {
+                return received;
+            }
+        }
     }
 
     private static async Task AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string code, string messagePart)
