@@ -192,4 +192,10 @@ public sealed class DirectLineConversations(TimeProvider timeProvider)
     }
 
     public static string FormatWatermark(long watermark) => watermark.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A client's watermark: empty or "-" means from the start; null when it isn't one of ours.</summary>
+    public static long? ParseWatermark(string? watermark) =>
+        string.IsNullOrEmpty(watermark) || watermark == "-" ? 0
+        : long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value
+        : null;
 }

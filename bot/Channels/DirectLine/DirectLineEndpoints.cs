@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
@@ -160,10 +159,9 @@ public static class DirectLineEndpoints
             return error;
         }
 
-        long since = 0;
-        if (!string.IsNullOrEmpty(watermark) && (!long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out since)))
+        if (DirectLineConversations.ParseWatermark(watermark) is not { } since)
         {
-            return DirectLineErrors.Error(StatusCodes.Status400BadRequest, "BadArgument", "The watermark must be a number returned by an earlier GET of this conversation's activities.");
+            return DirectLineErrors.BadWatermark();
         }
 
         if (conversations.Find(conversationId) is not { } conversation)

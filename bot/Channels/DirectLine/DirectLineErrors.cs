@@ -22,6 +22,9 @@ internal static class DirectLineErrors
     public static IResult UnknownConversation(string conversationId) =>
         Error(StatusCodes.Status404NotFound, "ConversationNotFound", $"There is no conversation '{Shorten(conversationId)}' on this channel (it may have expired). Start a new one.");
 
+    public static IResult BadWatermark() =>
+        Error(StatusCodes.Status400BadRequest, "BadArgument", "The watermark must be a number this conversation returned earlier (or empty for everything).");
+
     public static IResult Disabled() =>
         Error(StatusCodes.Status404NotFound, "LocalChannelDisabled", "The local Direct Line channel runs only when the bot has no MicrosoftAppId (local development). Use Azure Direct Line.");
 

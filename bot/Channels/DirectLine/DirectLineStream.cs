@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -44,11 +43,9 @@ internal static class DirectLineStream
             return;
         }
 
-        long since = 0;
-        if (!string.IsNullOrEmpty(watermark) && watermark != "-" &&
-            !long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out since))
+        if (DirectLineConversations.ParseWatermark(watermark) is not { } since)
         {
-            await DirectLineErrors.Error(StatusCodes.Status400BadRequest, "BadArgument", "The watermark must be a number returned by this conversation.").ExecuteAsync(http);
+            await DirectLineErrors.BadWatermark().ExecuteAsync(http);
             return;
         }
 
