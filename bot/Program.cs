@@ -1,10 +1,13 @@
 using SupportBot.Bot.Channels.DirectLine;
 using SupportBot.Bot.Hosting;
+using SupportBot.Bot.Knowledge;
 using SupportBot.Bot.State;
 using SupportBot.Skills.HelpDesk;
+using SupportBot.Skills.Knowledge;
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddKnowledge();
 builder.AddHelpDesk();
 builder.AddBotState();
 builder.AddBot();
@@ -20,6 +23,7 @@ app.UseWebSockets();
 
 app.MapBotEndpoints();
 app.MapDirectLine();
+app.MapKnowledgeEndpoints();
 app.MapHealthEndpoints();
 
 app.Run();

@@ -1,8 +1,10 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
+using SupportBot.Bot.Knowledge;
 using SupportBot.Skills.Conversation;
 using SupportBot.Skills.HelpDesk;
+using SupportBot.Skills.Knowledge;
 
 namespace SupportBot.Bot.Conversation;
 
@@ -12,10 +14,15 @@ namespace SupportBot.Bot.Conversation;
 public sealed class SupportBotActivityHandler(
     ConversationState conversationState,
     HelpDeskProfile helpDesk,
+    KnowledgeAnswerer knowledge,
+    IKnowledgeSource knowledgeSource,
+    IKnowledgeFeedback feedback,
+    ArticleLinks links,
     TimeProvider timeProvider,
     ILogger<SupportBotActivityHandler> logger) : TeamsActivityHandler
 {
-    private const int MaxQuotedLength = 300;
+    // Enough for any real question; a pasted log or essay is cut before searching.
+    private const int MaxQuestionLength = 1000;
 
     private readonly IStatePropertyAccessor<ConversationData> _conversationData =
         conversationState.CreateProperty<ConversationData>(nameof(ConversationData));
@@ -61,15 +68,95 @@ public sealed class SupportBotActivityHandler(
         data.Transcript.Add(Speaker.User, text, timeProvider.GetUtcNow());
         logger.LogDebug("Message {ActivityId} received on {ChannelId}", turnContext.Activity.Id, turnContext.Activity.ChannelId);
 
-        var quoted = text.Length <= MaxQuotedLength ? text : string.Concat(text.AsSpan(0, MaxQuotedLength), "…");
-        var reply = $"I've noted your message: \"{quoted}\". I can't look up answers yet, so I won't guess. " +
-                    helpDesk.HowToReachAPerson();
-        await SendAsync(turnContext, data, reply, cancellationToken);
+        if (await TryPickChoiceAsync(turnContext, data, text, cancellationToken) ||
+            await TryRecordFeedbackAsync(turnContext, data, text, cancellationToken))
+        {
+            return;
+        }
+
+        if (SmallTalk.Recognise(text) is { } smallTalk)
+        {
+            await SendAsync(turnContext, data, KnowledgeReplies.SmallTalkReply(smallTalk, helpDesk), cancellationToken);
+            return;
+        }
+
+        var question = text.Length <= MaxQuestionLength ? text : text[..MaxQuestionLength];
+        var answer = knowledge.Answer(question);
+        data.LastQuestion = question;
+        switch (answer.Kind)
+        {
+            case AnswerKind.Answer:
+                data.LastArticleId = answer.Article!.Id;
+                data.Misses = 0;
+                await SendAsync(turnContext, data, KnowledgeReplies.Answer(answer, links.BaseUrlFor(turnContext.Activity)), cancellationToken);
+                break;
+            case AnswerKind.Clarify:
+                data.PendingChoices = [.. answer.Choices.Select(c => c.Id)];
+                await SendAsync(turnContext, data, KnowledgeReplies.Clarify(answer), cancellationToken);
+                break;
+            default:
+                data.LastArticleId = null;
+                data.Misses++;
+                await SendAsync(turnContext, data, KnowledgeReplies.NoMatch(helpDesk), cancellationToken);
+                break;
+        }
     }
 
-    private async Task SendAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)
+    private async Task<bool> TryPickChoiceAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)
     {
-        await turnContext.SendActivityAsync(MessageFactory.Text(text), cancellationToken);
-        data.Transcript.Add(Speaker.Bot, text, timeProvider.GetUtcNow());
+        if (data.PendingChoices.Count == 0)
+        {
+            return false;
+        }
+
+        var choices = data.PendingChoices;
+        data.PendingChoices = [];
+        var index = knowledgeSource.Current;
+        var picked = choices.Select(index.Find).FirstOrDefault(a => a is not null && string.Equals(a.Title, text, StringComparison.OrdinalIgnoreCase));
+        if (picked is not null)
+        {
+            var answer = knowledge.AnswerWith(picked.Id, data.LastQuestion ?? text);
+            data.LastArticleId = picked.Id;
+            await SendAsync(turnContext, data, KnowledgeReplies.Answer(answer, links.BaseUrlFor(turnContext.Activity)), cancellationToken);
+            return true;
+        }
+
+        if (string.Equals(text, "Neither of these", StringComparison.OrdinalIgnoreCase))
+        {
+            data.Misses++;
+            await SendAsync(turnContext, data, KnowledgeReplies.NoMatch(helpDesk), cancellationToken);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task<bool> TryRecordFeedbackAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)
+    {
+        var helpful = string.Equals(text, KnowledgeReplies.FixedIt, StringComparison.OrdinalIgnoreCase);
+        if (!helpful && !string.Equals(text, KnowledgeReplies.StillStuck, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (data.LastArticleId is { } articleId)
+        {
+            await feedback.RecordAsync(
+                new ArticleFeedback(articleId, data.LastQuestion ?? string.Empty, helpful, turnContext.Activity.ChannelId, timeProvider.GetUtcNow()),
+                cancellationToken);
+            data.LastArticleId = null;
+        }
+
+        await SendAsync(turnContext, data, helpful ? KnowledgeReplies.Helped() : KnowledgeReplies.NotHelped(helpDesk), cancellationToken);
+        return true;
+    }
+
+    private Task SendAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken) =>
+        SendAsync(turnContext, data, MessageFactory.Text(text), cancellationToken);
+
+    private async Task SendAsync(ITurnContext turnContext, ConversationData data, IActivity reply, CancellationToken cancellationToken)
+    {
+        await turnContext.SendActivityAsync(reply, cancellationToken);
+        data.Transcript.Add(Speaker.Bot, reply.AsMessageActivity()?.Text, timeProvider.GetUtcNow());
     }
 }

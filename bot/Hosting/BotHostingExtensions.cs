@@ -32,6 +32,7 @@ public static class BotHostingExtensions
             httpClientFactory: new NamedHttpClientFactory(sp.GetRequiredService<IHttpClientFactory>(), ConnectorHttpClient),
             logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()));
         services.AddSingleton<SupportBotAdapter>();
+        services.AddSingleton<Knowledge.ArticleLinks>();
         services.AddTransient<IBot, SupportBotActivityHandler>();
         services.AddHostedService<StartupReport>();
         return builder;

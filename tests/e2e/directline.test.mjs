@@ -120,9 +120,12 @@ test('a Direct Line client gets the welcome message and a reply to its message',
     assert.equal(echo.text, text, 'the echoed activity has the text that was sent');
     assert.equal(echo.from && echo.from.id, userId, 'the echoed activity is from the user');
 
-    const reply = await watcher.waitFor(`a bot reply containing "${text}"`,
-      (a) => fromBot(a) && a.id !== welcome.id && typeof a.text === 'string' && a.text.includes(text));
-    assert.ok(reply.text.includes(text), bot.describe(`unexpected reply: ${reply.text}`));
+    const reply = await watcher.waitFor('a bot answer citing the printer troubleshooting article',
+      (a) => fromBot(a) && a.id !== welcome.id && a.replyToId === postedId);
+    const citation = (reply.entities || []).find((e) => e.type === 'https://schema.org/Message');
+    assert.ok(citation, bot.describe(`the answer carries no citation entity: ${JSON.stringify(reply)}`));
+    assert.match(citation.citation[0].appearance.url, /\/kb\/printer-troubleshoot$/);
+    assert.deepEqual(reply.suggestedActions.actions.map((a) => a.title), ['That fixed it', 'Still stuck']);
   } finally {
     watcher.unsubscribe();
     directLine.end();

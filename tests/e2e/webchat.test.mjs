@@ -97,8 +97,16 @@ test('the web chat page talks to the bot in a browser', async () => {
     await step('waiting for the question to appear as the user\'s message', () =>
       page.locator('#webchat .webchat__bubble--from-user').filter({ hasText: QUESTION }).first()
         .waitFor({ state: 'visible', timeout: WAIT_MS }));
-    await step(`waiting for a bot reply containing "${QUESTION}"`, () =>
-      page.locator(BOT_BUBBLE).filter({ hasText: QUESTION }).first().waitFor({ state: 'visible', timeout: WAIT_MS }));
+    await step('waiting for the bot\'s answer linking the VPN article', () =>
+      page.locator(`${BOT_BUBBLE} a[href$="/kb/vpn-connect"]`).first().waitFor({ state: 'visible', timeout: WAIT_MS }));
+
+    const fixedIt = page.getByRole('button', { name: 'That fixed it' });
+    await step('waiting for the "That fixed it" button', () => fixedIt.waitFor({ state: 'visible', timeout: WAIT_MS }));
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-answer.png'), fullPage: true }).catch(() => {});
+    await fixedIt.click();
+    await step('waiting for the bot to acknowledge the feedback', () =>
+      page.locator(BOT_BUBBLE).filter({ hasText: 'glad that sorted it' }).first().waitFor({ state: 'visible', timeout: WAIT_MS }));
 
     // Let late requests or console errors surface before judging the page.
     await page.waitForTimeout(500);

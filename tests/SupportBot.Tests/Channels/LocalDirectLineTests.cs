@@ -49,8 +49,9 @@ public sealed class LocalDirectLineTests : IAsyncLifetime
         var id = (string)JObject.Parse(await posted.Content.ReadAsStringAsync())["id"]!;
 
         var replies = await _client.WaitForBotMessagesAsync(conversationId, jwt, 2);
-        Assert.Contains("my screen is frozen", (string?)replies[1]["text"], StringComparison.Ordinal);
         Assert.Equal(id, (string?)replies[1]["replyToId"]);
+        var citation = replies[1]["entities"]![0]!["citation"]![0]!["appearance"]!;
+        Assert.Equal(_host.BaseAddress + "kb/screen-frozen", (string?)citation["url"]);
 
         var all = JObject.Parse(await (await _client.GetActivitiesAsync(conversationId, jwt)).Content.ReadAsStringAsync());
         var echo = all["activities"]!.Single(a => (string?)a["id"] == id);
@@ -76,8 +77,8 @@ public sealed class LocalDirectLineTests : IAsyncLifetime
         await _client.PostActivityAsync(conversationId, (string)start["token"]!, DirectLineClient.Message("teams has no sound"));
         var pushed = await ReceiveActivitiesAsync(socket, until: a => (string?)a["from"]?["role"] == "bot");
 
-        Assert.Equal(["teams has no sound", null], pushed.Select(a => (string?)a["text"]).Select(t => t == "teams has no sound" ? t : null));
-        Assert.Contains("teams has no sound", (string?)pushed[1]["text"], StringComparison.Ordinal);
+        Assert.Equal("teams has no sound", (string?)pushed[0]["text"]);
+        Assert.EndsWith("/kb/teams-audio-video", (string?)pushed[1]["entities"]![0]!["citation"]![0]!["appearance"]!["url"], StringComparison.Ordinal);
     }
 
     [Fact]

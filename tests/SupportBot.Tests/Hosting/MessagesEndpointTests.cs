@@ -30,7 +30,7 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Message_IsAcknowledgedInTheUsersConversation_WithHowToReachAPerson()
+    public async Task Question_IsAnsweredFromTheKnowledgeBase_InTheUsersConversation_WithACitation()
     {
         var conversation = Activities.NewConversationId();
 
@@ -38,9 +38,26 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var reply = Assert.Single(await _channel.WaitForMessagesAsync(conversation, 1));
-        Assert.Contains("my printer is jammed", (string?)reply["text"], StringComparison.Ordinal);
-        Assert.Contains("helpdesk@contoso.example", (string?)reply["text"], StringComparison.Ordinal);
         Assert.Equal("user-1", (string?)reply["recipient"]?["id"]);
+        Assert.Contains("[1]", (string?)reply["text"], StringComparison.Ordinal);
+        var claim = reply["entities"]!.Single(e => (string?)e["type"] == "https://schema.org/Message")["citation"]![0]!;
+        Assert.EndsWith("/kb/printer-troubleshoot", (string?)claim["appearance"]?["url"], StringComparison.Ordinal);
+        Assert.Equal(
+            ["That fixed it", "Still stuck"],
+            reply["suggestedActions"]!["actions"]!.Select(a => (string?)a["title"]));
+    }
+
+    [Fact]
+    public async Task QuestionOutsideIt_IsDeclinedHonestly_WithHowToReachAPerson()
+    {
+        var conversation = Activities.NewConversationId();
+
+        await _client.PostAsync(Activities.Message(_channel.ServiceUrl, conversation, "what's the weather in Lisbon tomorrow?"));
+
+        var reply = Assert.Single(await _channel.WaitForMessagesAsync(conversation, 1));
+        Assert.Contains("couldn't find anything", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.Contains("helpdesk@contoso.example", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.Null(reply["entities"]?.FirstOrDefault(e => (string?)e["type"] == "https://schema.org/Message"));
     }
 
     [Fact]

@@ -1,0 +1,213 @@
+using System.Text.RegularExpressions;
+using Lucene.Net.Analysis;
+using Lucene.Net.Analysis.En;
+using Lucene.Net.Analysis.TokenAttributes;
+using Lucene.Net.Documents;
+using Lucene.Net.Index;
+using Lucene.Net.Search;
+using Lucene.Net.Search.Similarities;
+using Lucene.Net.Store;
+using Lucene.Net.Util;
+
+namespace SupportBot.Skills.Knowledge;
+
+/// <summary>How the index reads questions: the full pipeline, or plain BM25 over title and body (the evaluation's baseline).</summary>
+public enum SearchMode
+{
+    Full,
+    PlainBm25,
+}
+
+/// <summary>
+/// An article that matched a question, with how much of the question it explains: <c>Coverage</c> is the
+/// IDF-weighted share (0–1) of the question's meaningful terms the article contains, <c>MatchedWeight</c> the
+/// IDF mass of those matched terms (a few rare matches weigh more than many common ones).
+/// </summary>
+public sealed record SearchHit(KnowledgeArticle Article, float Score, double Coverage, double MatchedWeight, IReadOnlyList<string> MatchedTerms);
+
+/// <summary>
+/// Lucene.Net BM25 index over the articles (title, ways people ask, tags, summary, sections), English
+/// stemming, IT vocabulary rewriting and spelling correction. Immutable once built: a reload builds a new one.
+/// </summary>
+public sealed class KnowledgeIndex : IDisposable
+{
+    private const LuceneVersion Version = LuceneVersion.LUCENE_48;
+
+    private static readonly (string Field, float Boost)[] FullFields =
+        [("title", 3.0f), ("questions", 2.5f), ("tags", 2.0f), ("summary", 1.5f), ("body", 1.0f)];
+
+    private static readonly (string Field, float Boost)[] PlainFields = [("title", 1.0f), ("body", 1.0f)];
+
+    private readonly Analyzer _analyzer = new EnglishAnalyzer(Version);
+    private readonly RAMDirectory _directory = new();
+    private readonly DirectoryReader _reader;
+    private readonly IndexSearcher _searcher;
+    private readonly SearchMode _mode;
+    private readonly IReadOnlyList<(Regex Pattern, string Canonical)> _organisationNames;
+    private readonly Dictionary<string, KnowledgeArticle> _byId;
+    private readonly Dictionary<string, HashSet<string>> _termsByArticle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
+    private readonly SpellingCorrector _speller;
+
+    private KnowledgeIndex(IReadOnlyList<KnowledgeArticle> articles, SearchMode mode, IReadOnlyList<(Regex Pattern, string Canonical)> organisationNames)
+    {
+        _mode = mode;
+        _organisationNames = organisationNames;
+        Articles = articles;
+        _byId = articles.ToDictionary(a => a.Id, StringComparer.Ordinal);
+
+        var config = new IndexWriterConfig(Version, _analyzer) { Similarity = new BM25Similarity() };
+        using (var writer = new IndexWriter(_directory, config))
+        {
+            foreach (var article in articles)
+            {
+                writer.AddDocument(ToDocument(article));
+                var terms = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (_, text) in FieldsOf(article))
+                {
+                    terms.UnionWith(Analyze(Prepare(text)));
+                }
+
+                _termsByArticle[article.Id] = terms;
+                foreach (var term in terms)
+                {
+                    _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
+                }
+            }
+
+            writer.Commit();
+        }
+
+        _reader = DirectoryReader.Open(_directory);
+        _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+        _speller = new SpellingCorrector(
+            articles.SelectMany(a => FieldsOf(a).SelectMany(f => ItVocabulary.Words(f.Text)))
+                .Concat(ItVocabulary.KnownWords())
+                .Concat(organisationNames.SelectMany(n => ItVocabulary.Words(n.Pattern.ToString()))));
+    }
+
+    public IReadOnlyList<KnowledgeArticle> Articles { get; }
+
+    public static KnowledgeIndex Build(
+        IReadOnlyList<KnowledgeArticle> articles,
+        SearchMode mode = SearchMode.Full,
+        IReadOnlyList<(Regex Pattern, string Canonical)>? organisationNames = null) =>
+        new(articles, mode, organisationNames ?? []);
+
+    public KnowledgeArticle? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>The question's meaningful terms as the index sees them (after correction, rewriting, stemming).</summary>
+    public IReadOnlyList<string> TermsOf(string question)
+    {
+        if (_mode == SearchMode.PlainBm25)
+        {
+            return Analyze(question.ToLowerInvariant()).Distinct().ToList();
+        }
+
+        var corrected = string.Join(' ', ItVocabulary.Words(question).Select(w => ItVocabulary.Filler.Contains(w) ? w : _speller.Correct(w)));
+        var canonical = ItVocabulary.Canonicalize(corrected, _organisationNames);
+        var meaningful = string.Join(' ', ItVocabulary.Words(canonical).Where(w => !ItVocabulary.Filler.Contains(w)));
+        return Analyze(meaningful).Distinct().ToList();
+    }
+
+    public IReadOnlyList<SearchHit> Search(string question, int top = 5)
+    {
+        var terms = TermsOf(question);
+        if (terms.Count == 0 || Articles.Count == 0)
+        {
+            return [];
+        }
+
+        var fields = _mode == SearchMode.Full ? FullFields : PlainFields;
+        var query = new BooleanQuery();
+        foreach (var term in terms.Take(64))
+        {
+            var perTerm = new DisjunctionMaxQuery(0.3f);
+            foreach (var (field, boost) in fields)
+            {
+                perTerm.Add(new TermQuery(new Term(field, term)) { Boost = boost });
+            }
+
+            query.Add(perTerm, Occur.SHOULD);
+        }
+
+        var docs = _searcher.Search(query, top).ScoreDocs;
+        var totalWeight = terms.Sum(Idf);
+        return docs.Select(d =>
+        {
+            var article = _byId[_searcher.Doc(d.Doc).Get("id")];
+            var matched = terms.Where(_termsByArticle[article.Id].Contains).ToList();
+            var matchedWeight = matched.Sum(Idf);
+            return new SearchHit(article, d.Score, totalWeight > 0 ? matchedWeight / totalWeight : 0, matchedWeight, matched);
+        }).ToList();
+    }
+
+    /// <summary>How strongly each of the article's sections matches the question (same terms as the search).</summary>
+    public IReadOnlyList<(ArticleSection Section, double Weight)> RankSections(KnowledgeArticle article, IReadOnlyList<string> terms)
+    {
+        var wanted = terms.ToHashSet(StringComparer.Ordinal);
+        return article.Sections
+            .Select(s => (s, Analyze(Prepare(s.Heading + " " + s.Text + " " + string.Join(" ", s.Steps))).Distinct().Where(wanted.Contains).Sum(Idf)
+                           + 2 * Analyze(Prepare(s.Heading)).Distinct().Where(wanted.Contains).Sum(Idf)))
+            .ToList();
+    }
+
+    public void Dispose()
+    {
+        _reader.Dispose();
+        _directory.Dispose();
+        _analyzer.Dispose();
+    }
+
+    private double Idf(string term)
+    {
+        var n = Articles.Count;
+        var df = _documentFrequency.GetValueOrDefault(term);
+        return Math.Log(1 + ((n - df + 0.5) / (df + 0.5)));
+    }
+
+    private string Prepare(string text) =>
+        _mode == SearchMode.Full ? ItVocabulary.Canonicalize(text, _organisationNames) : text.ToLowerInvariant();
+
+    private Document ToDocument(KnowledgeArticle article)
+    {
+        var document = new Document { new StringField("id", article.Id, Field.Store.YES) };
+        foreach (var (field, text) in FieldsOf(article))
+        {
+            document.Add(new TextField(field, Prepare(text), Field.Store.NO));
+        }
+
+        return document;
+    }
+
+    private IEnumerable<(string Field, string Text)> FieldsOf(KnowledgeArticle article)
+    {
+        if (_mode == SearchMode.PlainBm25)
+        {
+            yield return ("title", article.Title);
+            yield return ("body", article.BodyText);
+            yield break;
+        }
+
+        yield return ("title", article.Title);
+        yield return ("questions", string.Join("\n", article.Questions));
+        yield return ("tags", string.Join(" ", article.Tags));
+        yield return ("summary", article.Summary);
+        yield return ("body", article.BodyText);
+    }
+
+    private List<string> Analyze(string text)
+    {
+        var terms = new List<string>();
+        using var stream = _analyzer.GetTokenStream("body", new StringReader(text));
+        var term = stream.AddAttribute<ICharTermAttribute>();
+        stream.Reset();
+        while (stream.IncrementToken())
+        {
+            terms.Add(term.ToString());
+        }
+
+        stream.End();
+        return terms;
+    }
+}
