@@ -11,6 +11,9 @@ public static partial class ItVocabulary
     // canonical replacement  <=  alternatives (regex alternatives, matched on whole words, lower case)
     private static readonly (string Canonical, string Pattern)[] Groups =
     [
+        // Intent: "how do I…" questions and "it won't…" problems usually want different articles on the same thing.
+        ("howto", @"how do i|how do you|how can i|how to|how would i|set up|setting up|setup"),
+        ("fault", @"won't|wont|can't|cant|cannot|couldn't|couldnt|not working|doesn't work|does not work|isn't working|isnt working|stopped working|no longer works|keeps|fails|failing|failed|failure|errors|error|broken"),
         ("wifi", @"wi-fi|wi fi|wireless network|wireless|wlan|wifi"),
         ("password", @"passwords|password|passwort|passwd|pwd|pw"),
         ("mfa", @"multi-factor authentication|multi factor authentication|two-factor authentication|two factor authentication|multifactor|multi-factor|multi factor|two-factor|two factor|2-factor|2 factor|2fa|two-step verification|two step verification|2-step verification|2 step verification|two-step|two step|2-step|2 step|mfa"),
@@ -30,7 +33,7 @@ public static partial class ItVocabulary
         ("bitlocker", @"bit locker|bitlocker|recovery key"),
         ("phishing", @"phishing|phish|phishy|scam|scams|spam|dodgy email|suspicious email"),
         ("license", @"licences|licenses|licence|license|licensing"),
-        ("install", @"installation|installing|installed|install|download|downloading"),
+        ("install", @"installation|installing|installed|install|reinstalling|reinstalled|reinstall|re-install|uninstalled|uninstall|download|downloading"),
         ("restore", @"undelete|recover|recovering|restore|restoring"),
         ("cache", @"cookies|cache"),
         ("outofoffice", @"out of office|out-of-office|ooo|auto-reply|auto reply|autoreply|automatic replies|automatic reply|vacation reply|holiday reply|away message"),
@@ -46,6 +49,7 @@ public static partial class ItVocabulary
         ("quota", @"mailbox full|inbox full|mailbox is full|inbox is full|storage full|quota"),
         ("shared mailbox", @"shared mailbox|shared inbox|team mailbox|group mailbox"),
         ("mic", @"microphone|mic"),
+        ("audio", @"no sound|sound|audio|speakers|speaker"),
         ("camera", @"webcam|camera|video"),
     ];
 
@@ -70,6 +74,24 @@ public static partial class ItVocabulary
         "then", "than", "but", "if", "because", "as", "by", "go", "going", "went", "make", "made", "use", "using", "used",
         "see", "seems", "seem", "say", "says", "said", "right", "anymore", "ever", "every", "everything", "something",
         "anything", "nothing", "back", "via", "able", "unable", "properly", "correctly", "suddenly", "randomly", "wrong",
+        "has", "have", "had", "having", "speak", "talk", "chat", "guess", "think", "sure", "maybe", "hoping", "hope", "wondering", "wonder", "honestly",
+    };
+
+    /// <summary>
+    /// Topics first-line IT support does not cover (HR, facilities, travel, finance, small talk). A question about
+    /// one of them is only answered when it also names an IT thing (e.g. "holiday" next to "out of office").
+    /// </summary>
+    public static readonly Regex OutOfScopeTopics = new(
+        @"(?<![a-z])(weather|forecast|rain|flights?|hotel|train tickets?|taxi|holiday allowance|holiday entitlement|annual leave|leave balance|days? off|sick leave|sick days?|maternity|paternity|parental leave|payslips?|payroll|salary|pay rise|bonus|expenses?|expense claims?|mileage|claim back|pension|heating|air ?con(ditioning)?|temperature|lights?|canteen|cafeteria|lunch menu|menu|parking|car park|catering|meeting room|desk booking|post room|mail room|gym|dress code|joke|poem|recipe|stock price|shares|football|score|horoscope|translate|homework|solve|equation|maths?|dating|birthday party|team building|away day)(?![a-z])",
+        RegexOptions.CultureInvariant);
+
+    /// <summary>Canonical words that make a question about IT even when it also mentions a non-IT topic.</summary>
+    public static readonly IReadOnlySet<string> ItAnchors = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "wifi", "vpn", "password", "mfa", "authenticator", "email", "outlook", "teams", "onedrive", "sharepoint", "printer",
+        "laptop", "signin", "signout", "bitlocker", "license", "install", "software", "monitor", "headset", "bluetooth",
+        "battery", "outofoffice", "quota", "signature", "phishing", "remotedesktop", "helpdesk", "cache", "browser",
+        "network", "internet", "account", "iphone", "android", "windows", "mac", "app", "excel", "word", "powerpoint",
     };
 
     /// <summary>Lower-cases and rewrites known phrases to their canonical form, plus the organisation's own names.</summary>

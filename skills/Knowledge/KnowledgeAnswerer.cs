@@ -40,6 +40,9 @@ public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<Knowl
         ("pixel", "android"), ("mac", "macos"), ("macbook", "macos"), ("macos", "macos"), ("windows", "windows"),
     ];
 
+    // Most employees are on Windows laptops: when a guide is split by platform and none is named, start there.
+    private const string DefaultPlatform = "windows";
+
     public KnowledgeAnswer Answer(string question) => Decide(knowledge.Current, question, options.Value);
 
     /// <summary>The same decision the bot makes, on any index (the evaluation uses it on both pipelines).</summary>
@@ -52,12 +55,13 @@ public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<Knowl
         }
 
         var best = hits[0];
-        if (!IsConfident(best, options))
+        if (!IsConfident(best, options) || IsOffTopic(question))
         {
             return KnowledgeAnswer.None(hits, best.Coverage);
         }
 
-        if (hits.Count > 1 && hits[1].Score >= best.Score * options.ClarifyRatio && IsConfident(hits[1], options))
+        if (hits.Count > 1 && hits[1].Score >= best.Score * options.ClarifyRatio && IsConfident(hits[1], options) &&
+            !AsksLikeOneOf(index, question, best.Article))
         {
             return new KnowledgeAnswer(AnswerKind.Clarify, null, null, [], [best.Article, hits[1].Article], best.Coverage, hits);
         }
@@ -79,8 +83,28 @@ public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<Knowl
         return new KnowledgeAnswer(AnswerKind.Answer, article, section, others, [], 1, []);
     }
 
+    // A question naming a non-IT topic (weather, payroll, heating…) is answered only when it also names an IT thing.
+    private static bool IsOffTopic(string question)
+    {
+        var canonical = ItVocabulary.Canonicalize(question);
+        return ItVocabulary.OutOfScopeTopics.IsMatch(canonical) && !ItVocabulary.Words(canonical).Any(ItVocabulary.ItAnchors.Contains);
+    }
+
+    // Someone asking (nearly) one of the ways an article lists gets that article, not a "which one?".
+    private static bool AsksLikeOneOf(KnowledgeIndex index, string question, KnowledgeArticle article)
+    {
+        var asked = index.TermsOf(question).ToHashSet(StringComparer.Ordinal);
+        return asked.Count > 0 && article.Questions.Any(q =>
+        {
+            var listed = index.TermsOf(q);
+            var shared = listed.Count(asked.Contains);
+            return shared >= 0.8 * Math.Max(asked.Count, listed.Count);
+        });
+    }
+
     private static bool IsConfident(SearchHit hit, KnowledgeOptions options) =>
-        hit.Coverage >= options.MinCoverage || (hit.Coverage >= options.MinCoverage * 0.6 && hit.MatchedTerms.Count >= 3);
+        hit.Coverage >= options.MinCoverage ||
+        (hit.MatchedWeight >= options.MinMatchedWeight && hit.MatchedTerms.Count >= options.MinMatchedTerms);
 
     private static (ArticleSection? Section, IReadOnlyList<ArticleSection> Others) PickSection(KnowledgeIndex index, KnowledgeArticle article, string question)
     {
@@ -90,9 +114,15 @@ public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<Knowl
         }
 
         var words = ItVocabulary.Words(question).ToHashSet(StringComparer.Ordinal);
-        var platform = Platforms.FirstOrDefault(p => words.Contains(p.Word)).Heading;
+
+        // Prefer the platform the user named, when the article is split by platform at all.
+        var platformsCovered = Platforms.Select(p => p.Heading).Distinct()
+            .Count(h => article.Sections.Any(s => s.Heading.Contains(h, StringComparison.OrdinalIgnoreCase)));
+        var platform = platformsCovered >= 2
+            ? Platforms.FirstOrDefault(p => words.Contains(p.Word)).Heading ?? DefaultPlatform
+            : null;
         var ranked = index.RankSections(article, index.TermsOf(question))
-            .Select((s, order) => (s.Section, Weight: s.Weight
+            .Select((s, order) => (s.Section, Weight: (s.Weight * (s.Section.Steps.Count > 0 ? 1 : 0.3))
                 + (platform is not null && s.Section.Heading.Contains(platform, StringComparison.OrdinalIgnoreCase) ? 100 : 0)
                 + (s.Section.Steps.Count > 0 ? 0.5 : 0)
                 - (IsEscalationSection(s.Section) ? 50 : 0)

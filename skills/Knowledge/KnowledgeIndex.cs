@@ -45,7 +45,8 @@ public sealed class KnowledgeIndex : IDisposable
     private readonly SearchMode _mode;
     private readonly IReadOnlyList<(Regex Pattern, string Canonical)> _organisationNames;
     private readonly Dictionary<string, KnowledgeArticle> _byId;
-    private readonly Dictionary<string, HashSet<string>> _termsByArticle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _keyTermsByArticle = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _bodyTermsByArticle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
     private readonly SpellingCorrector _speller;
 
@@ -62,14 +63,19 @@ public sealed class KnowledgeIndex : IDisposable
             foreach (var article in articles)
             {
                 writer.AddDocument(ToDocument(article));
-                var terms = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (_, text) in FieldsOf(article))
+
+                // Rarity is judged on what articles are *about* (title, ways people ask, tags, summary): a word every
+                // article's body uses ("help desk") is still distinctive for the one article about it.
+                var key = new HashSet<string>(StringComparer.Ordinal);
+                var body = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var (field, text) in FieldsOf(article))
                 {
-                    terms.UnionWith(Analyze(Prepare(text)));
+                    (field == "body" ? body : key).UnionWith(Analyze(Prepare(text)));
                 }
 
-                _termsByArticle[article.Id] = terms;
-                foreach (var term in terms)
+                _keyTermsByArticle[article.Id] = key;
+                _bodyTermsByArticle[article.Id] = body;
+                foreach (var term in key)
                 {
                     _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
                 }
@@ -83,7 +89,8 @@ public sealed class KnowledgeIndex : IDisposable
         _speller = new SpellingCorrector(
             articles.SelectMany(a => FieldsOf(a).SelectMany(f => ItVocabulary.Words(f.Text)))
                 .Concat(ItVocabulary.KnownWords())
-                .Concat(organisationNames.SelectMany(n => ItVocabulary.Words(n.Pattern.ToString()))));
+                .Concat(organisationNames.SelectMany(n => ItVocabulary.Words(n.Pattern.ToString())))
+                .Concat(ItVocabulary.Filler.SelectMany(w => Enumerable.Repeat(w, 1000))));
     }
 
     public IReadOnlyList<KnowledgeArticle> Articles { get; }
@@ -132,13 +139,15 @@ public sealed class KnowledgeIndex : IDisposable
         }
 
         var docs = _searcher.Search(query, top).ScoreDocs;
-        var totalWeight = terms.Sum(Idf);
+        var totalWeight = terms.Sum(QuestionWeight);
         return docs.Select(d =>
         {
             var article = _byId[_searcher.Doc(d.Doc).Get("id")];
-            var matched = terms.Where(_termsByArticle[article.Id].Contains).ToList();
-            var matchedWeight = matched.Sum(Idf);
-            return new SearchHit(article, d.Score, totalWeight > 0 ? matchedWeight / totalWeight : 0, matchedWeight, matched);
+            var key = _keyTermsByArticle[article.Id];
+            var body = _bodyTermsByArticle[article.Id];
+            var matched = terms.Where(t => key.Contains(t) || body.Contains(t)).ToList();
+            var matchedWeight = matched.Where(t => !IntentTerms.Contains(t)).Sum(t => key.Contains(t) ? Idf(t) : BodyOnlyFactor * Idf(t));
+            return new SearchHit(article, d.Score, totalWeight > 0 ? Math.Min(1, matchedWeight / totalWeight) : 0, matchedWeight, matched);
         }).ToList();
     }
 
@@ -158,6 +167,18 @@ public sealed class KnowledgeIndex : IDisposable
         _directory.Dispose();
         _analyzer.Dispose();
     }
+
+    // A word no article uses at all (a product name, a place) is weaker evidence against an answer than an IT word
+    // that points elsewhere.
+    private const double UnknownTermFactor = 0.5;
+    private const double BodyOnlyFactor = 1.0;
+
+    // Intent markers steer ranking but say nothing about whether the topic is one we cover.
+    private static readonly HashSet<string> IntentTerms = new(StringComparer.Ordinal) { "howto", "fault" };
+
+    private double QuestionWeight(string term) =>
+        IntentTerms.Contains(term) ? 0
+        : _documentFrequency.ContainsKey(term) || _bodyTermsByArticle.Values.Any(b => b.Contains(term)) ? Idf(term) : UnknownTermFactor * Idf(term);
 
     private double Idf(string term)
     {

@@ -19,9 +19,18 @@ public sealed class KnowledgeOptions
     [Url]
     public string? PublicBaseUrl { get; set; }
 
-    /// <summary>Below this share of the question explained by the best article, the bot says it doesn't know.</summary>
+    /// <summary>
+    /// The bot answers when the best article explains at least this share of the question (IDF-weighted)…
+    /// </summary>
     [Range(0.0, 1.0)]
-    public double MinCoverage { get; set; } = 0.5;
+    public double MinCoverage { get; set; } = 0.35;
+
+    /// <summary>…or when it matches at least <see cref="MinMatchedTerms"/> of the question's terms with this much IDF weight; otherwise it says it doesn't know.</summary>
+    [Range(0.0, 100.0)]
+    public double MinMatchedWeight { get; set; } = 3.0;
+
+    [Range(1, 10)]
+    public int MinMatchedTerms { get; set; } = 2;
 
     /// <summary>When the runner-up scores at least this fraction of the best, the bot asks which one was meant.</summary>
     [Range(0.5, 1.0)]

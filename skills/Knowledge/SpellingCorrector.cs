@@ -27,7 +27,8 @@ public sealed class SpellingCorrector
             return word;
         }
 
-        var maxEdits = word.Length >= 7 ? 2 : 1;
+        // People rarely get the first letter wrong; requiring it keeps unrelated words from being "corrected" into IT terms.
+        var maxEdits = word.Length >= 8 ? 2 : 1;
         string? best = null;
         var bestDistance = int.MaxValue;
         var bestFrequency = 0;
@@ -40,7 +41,7 @@ public sealed class SpellingCorrector
 
             foreach (var candidate in candidates)
             {
-                if (candidate.Length < 4)
+                if (candidate.Length < 4 || candidate[0] != word[0])
                 {
                     continue;
                 }

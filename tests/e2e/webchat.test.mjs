@@ -100,7 +100,7 @@ test('the web chat page talks to the bot in a browser', async () => {
     await step('waiting for the bot\'s answer linking the VPN article', () =>
       page.locator(`${BOT_BUBBLE} a[href$="/kb/vpn-connect"]`).first().waitFor({ state: 'visible', timeout: WAIT_MS }));
 
-    const fixedIt = page.getByRole('button', { name: 'That fixed it' });
+    const fixedIt = page.locator('button:visible', { hasText: 'That fixed it' }).first();
     await step('waiting for the "That fixed it" button', () => fixedIt.waitFor({ state: 'visible', timeout: WAIT_MS }));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: path.join(ARTIFACTS, 'webchat-answer.png'), fullPage: true }).catch(() => {});

@@ -39,6 +39,6 @@ public sealed class StarterKnowledgeBaseTests
     public void OrganisationFacts_ComeFromTheSettingsFile_NotLeftAsPlaceholders()
     {
         Assert.All(TestArticles.All, a => Assert.DoesNotContain("{{", a.Markdown + a.Title, StringComparison.Ordinal));
-        Assert.Contains(TestArticles.All.Single(a => a.Id == "wifi-guest").Markdown, "Contoso-Guest", StringComparison.Ordinal);
+        Assert.Contains("Contoso-Guest", TestArticles.All.Single(a => a.Id == "wifi-guest").Markdown, StringComparison.Ordinal);
     }
 }
