@@ -2,6 +2,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using SupportBot.Skills.Knowledge;
 
 namespace SupportBot.Bot.State;
 
@@ -31,6 +32,9 @@ public static class StateExtensions
         services.AddSingleton<IProcessedActivities>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
             ? ActivatorUtilities.CreateInstance<RedisProcessedActivities>(sp, redis)
             : ActivatorUtilities.CreateInstance<InMemoryProcessedActivities>(sp));
+        services.AddSingleton<IKnowledgeFeedback>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
+            ? ActivatorUtilities.CreateInstance<RedisKnowledgeFeedback>(sp, redis)
+            : new InMemoryKnowledgeFeedback());
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
 
         services.AddSingleton<ConversationState>();

@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
+using SupportBot.Skills.Knowledge;
 using SupportBot.Skills.Conversation;
 using SupportBot.Tests.Hosting;
 using SupportBot.Tests.Infrastructure;
@@ -65,6 +67,21 @@ public sealed class ScaleOutTests(RedisServer redis) : IAsyncLifetime
 
         Assert.All(both, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Single(await _channel.WaitForMessagesAsync(conversation, 2, TimeSpan.FromSeconds(2)));
+    }
+
+    [Fact]
+    public async Task ArticleFeedback_GivenOnOneInstance_IsSeenByTheOther()
+    {
+        using var a = _first.NewClient();
+        var conversation = Activities.NewConversationId();
+        await a.PostAsync(Activities.Message(_channel.ServiceUrl, conversation, "my printer is jammed"));
+        await _channel.WaitForMessagesAsync(conversation, 1);
+
+        await a.PostAsync(Activities.Message(_channel.ServiceUrl, conversation, "That fixed it"));
+        await _channel.WaitForMessagesAsync(conversation, 2);
+
+        var seen = await _second.Services.GetRequiredService<IKnowledgeFeedback>().RecentAsync(10, default);
+        Assert.Contains(seen, f => f is { ArticleId: "printer-troubleshoot", Helpful: true, Question: "my printer is jammed" });
     }
 
     [Fact]
