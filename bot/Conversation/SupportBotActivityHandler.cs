@@ -5,6 +5,7 @@ using SupportBot.Bot.Knowledge;
 using SupportBot.Skills.Conversation;
 using SupportBot.Skills.HelpDesk;
 using SupportBot.Skills.Knowledge;
+using SupportBot.Skills.Knowledge.Generative;
 
 namespace SupportBot.Bot.Conversation;
 
@@ -15,6 +16,7 @@ public sealed class SupportBotActivityHandler(
     ConversationState conversationState,
     HelpDeskProfile helpDesk,
     KnowledgeAnswerer knowledge,
+    GenerativeAnswerer generative,
     IKnowledgeSource knowledgeSource,
     IKnowledgeFeedback feedback,
     ArticleLinks links,
@@ -86,9 +88,8 @@ public sealed class SupportBotActivityHandler(
         switch (answer.Kind)
         {
             case AnswerKind.Answer:
-                data.LastArticleId = answer.Article!.Id;
                 data.Misses = 0;
-                await SendAsync(turnContext, data, KnowledgeReplies.Answer(answer, links.BaseUrlFor(turnContext.Activity)), cancellationToken);
+                await AnswerAsync(turnContext, data, answer, question, cancellationToken);
                 break;
             case AnswerKind.Clarify:
                 data.PendingChoices = [.. answer.Choices.Select(c => c.Id)];
@@ -115,9 +116,8 @@ public sealed class SupportBotActivityHandler(
         var picked = choices.Select(index.Find).FirstOrDefault(a => a is not null && string.Equals(a.Title, text, StringComparison.OrdinalIgnoreCase));
         if (picked is not null)
         {
-            var answer = knowledge.AnswerWith(picked.Id, data.LastQuestion ?? text);
-            data.LastArticleId = picked.Id;
-            await SendAsync(turnContext, data, KnowledgeReplies.Answer(answer, links.BaseUrlFor(turnContext.Activity)), cancellationToken);
+            var question = data.LastQuestion ?? text;
+            await AnswerAsync(turnContext, data, knowledge.AnswerWith(picked.Id, question), question, cancellationToken);
             return true;
         }
 
@@ -129,6 +129,25 @@ public sealed class SupportBotActivityHandler(
         }
 
         return false;
+    }
+
+    // Written from the passages when an LLM is configured and its answer is grounded; otherwise the passage itself.
+    private async Task AnswerAsync(ITurnContext turnContext, ConversationData data, KnowledgeAnswer answer, string question, CancellationToken cancellationToken)
+    {
+        var baseUrl = links.BaseUrlFor(turnContext.Activity);
+        if (generative.IsEnabled)
+        {
+            await turnContext.SendActivityAsync(new Activity(ActivityTypes.Typing), cancellationToken);
+            if (await generative.WriteAsync(question, answer, cancellationToken) is { } written)
+            {
+                data.LastArticleId = written.Citations[0].Source.Article.Id;
+                await SendAsync(turnContext, data, KnowledgeReplies.Generated(written, baseUrl), cancellationToken);
+                return;
+            }
+        }
+
+        data.LastArticleId = answer.Article!.Id;
+        await SendAsync(turnContext, data, KnowledgeReplies.Answer(answer, baseUrl), cancellationToken);
     }
 
     private async Task<bool> TryRecordFeedbackAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)

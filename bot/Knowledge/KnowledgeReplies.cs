@@ -4,12 +4,14 @@ using Microsoft.Bot.Schema;
 using Newtonsoft.Json.Linq;
 using SupportBot.Skills.HelpDesk;
 using SupportBot.Skills.Knowledge;
+using SupportBot.Skills.Knowledge.Generative;
 
 namespace SupportBot.Bot.Knowledge;
 
 /// <summary>
 /// Turns knowledge answers into Bot Framework activities: Markdown text with numbered steps, the schema.org
-/// citation entity (each claim's appearance.url ends in /kb/{id}) and the feedback buttons.
+/// citation entity (each claim's appearance.url ends in /kb/{id}) and the feedback buttons. A written (generative)
+/// answer is labelled AI-generated and cites every article its [n] markers point to.
 /// </summary>
 public static class KnowledgeReplies
 {
@@ -57,6 +59,25 @@ public static class KnowledgeReplies
         return reply;
     }
 
+    /// <summary>An answer the model wrote from the articles: its [n] markers match the citation claims' positions.</summary>
+    public static Activity Generated(GeneratedAnswer answer, string articleBaseUrl)
+    {
+        // Channels that don't render citations (Slack, Web Chat) still show where the answer came from.
+        var links = answer.Citations.Select(c => $"[{c.Source.Article.Title}]({ArticleUrl(articleBaseUrl, c.Source.Article.Id)})");
+        var text = $"{answer.Text.Trim()}\n\n*AI-generated from:* {string.Join(" · ", links)}";
+
+        var reply = MessageFactory.Text(text);
+        reply.TextFormat = TextFormatTypes.Markdown;
+        reply.Entities =
+        [
+            MessageEntity(
+                answer.Citations.Select(c => Claim(c.Position, c.Source.Article, ArticleUrl(articleBaseUrl, c.Source.Article.Id), Excerpt(c.Source))),
+                aiGenerated: true),
+        ];
+        reply.SuggestedActions = new SuggestedActions { Actions = [Button(FixedIt), Button(StillStuck)] };
+        return reply;
+    }
+
     public static Activity Clarify(KnowledgeAnswer answer)
     {
         var reply = MessageFactory.Text("I have a couple of guides that could fit. Which one is closest to your problem?");
@@ -90,25 +111,41 @@ public static class KnowledgeReplies
     public static Entity Citation(KnowledgeArticle article, string url, ArticleSection? section)
     {
         var excerpt = section is null ? article.Summary : section.Heading + ": " + string.Join(" ", section.Steps.Take(3));
+        return MessageEntity([Claim(1, article, url, excerpt)], aiGenerated: false);
+    }
+
+    private static Entity MessageEntity(IEnumerable<JObject> claims, bool aiGenerated)
+    {
         var entity = new Entity("https://schema.org/Message");
         entity.Properties["@type"] = "Message";
         entity.Properties["@context"] = "https://schema.org";
         entity.Properties["@id"] = string.Empty;
-        entity.Properties["citation"] = new JArray(new JObject
+        if (aiGenerated)
         {
-            ["@type"] = "Claim",
-            ["position"] = 1,
-            ["appearance"] = new JObject
-            {
-                ["@type"] = "DigitalDocument",
-                ["name"] = article.Title,
-                ["url"] = url,
-                ["abstract"] = excerpt.Length <= 160 ? excerpt : excerpt[..159] + "…",
-                ["keywords"] = new JArray(article.Tags.Take(3)),
-            },
-        });
+            // Teams shows its "AI generated" label for this.
+            entity.Properties["additionalType"] = new JArray("AIGeneratedContent");
+        }
+
+        entity.Properties["citation"] = new JArray(claims);
         return entity;
     }
+
+    private static JObject Claim(int position, KnowledgeArticle article, string url, string excerpt) => new()
+    {
+        ["@type"] = "Claim",
+        ["position"] = position,
+        ["appearance"] = new JObject
+        {
+            ["@type"] = "DigitalDocument",
+            ["name"] = article.Title,
+            ["url"] = url,
+            ["abstract"] = excerpt.Length <= 160 ? excerpt : excerpt[..159] + "…",
+            ["keywords"] = new JArray(article.Tags.Take(3)),
+        },
+    };
+
+    private static string Excerpt(AnswerSource source) =>
+        string.IsNullOrWhiteSpace(source.Article.Summary) ? source.Passage.ReplaceLineEndings(" ") : source.Article.Summary.Trim();
 
     private static CardAction Button(string title) => new(ActionTypes.ImBack, title, value: title);
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using SupportBot.Skills.Knowledge.Generative;
 
 namespace SupportBot.Skills.Knowledge;
 
@@ -10,7 +11,8 @@ public static class KnowledgeExtensions
 {
     /// <summary>
     /// The knowledge base: the organisation's settings file as configuration (so articles' placeholders and the
-    /// help desk contacts come from one file the admin edits), the article folder with live reload, the answerer.
+    /// help desk contacts come from one file the admin edits), the article folder with live reload, the answerer,
+    /// and generative answers when an LLM is configured.
     /// </summary>
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
     {
@@ -35,6 +37,7 @@ public static class KnowledgeExtensions
         builder.Services.AddSingleton<IKnowledgeSource>(sp => sp.GetRequiredService<KnowledgeBase>());
         builder.Services.AddSingleton<KnowledgeAnswerer>();
         builder.Services.TryAddSingleton<IKnowledgeFeedback, InMemoryKnowledgeFeedback>();
+        builder.AddGenerativeAnswers();
         return builder;
     }
 

@@ -1,8 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
-using SupportBot.Skills.Knowledge;
 using SupportBot.Skills.Conversation;
+using SupportBot.Skills.Knowledge;
 using SupportBot.Tests.Hosting;
 using SupportBot.Tests.Infrastructure;
 
