@@ -83,7 +83,7 @@ public sealed class SupportBotActivityHandler(
         }
 
         var question = text.Length <= MaxQuestionLength ? text : text[..MaxQuestionLength];
-        var answer = knowledge.Answer(question);
+        var answer = await knowledge.AnswerAsync(question, cancellationToken);
         data.LastQuestion = question;
         switch (answer.Kind)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SupportBot.Skills.Knowledge.Vectors;
 
 namespace SupportBot.Skills.Knowledge;
 
@@ -32,7 +33,7 @@ public sealed record KnowledgeAnswer(
 /// Decides between answering, asking which of two topics was meant, and admitting it doesn't know, then picks
 /// the passage that answers: the section that best matches the question (the platform named, if any).
 /// </summary>
-public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<KnowledgeOptions> options)
+public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<KnowledgeOptions> options, IEmbedder? embedder = null)
 {
     private static readonly (string Word, string Heading)[] Platforms =
     [
@@ -45,10 +46,27 @@ public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<Knowl
 
     public KnowledgeAnswer Answer(string question) => Decide(knowledge.Current, question, options.Value);
 
-    /// <summary>The same decision the bot makes, on any index (the evaluation uses it on both pipelines).</summary>
-    public static KnowledgeAnswer Decide(KnowledgeIndex index, string question, KnowledgeOptions options)
+    /// <summary>
+    /// With an embeddings deployment configured and the articles embedded, ranks by fusing BM25 with vector
+    /// similarity; if the question can't be embedded in time, BM25 alone.
+    /// </summary>
+    public async Task<KnowledgeAnswer> AnswerAsync(string question, CancellationToken cancellationToken)
     {
-        var hits = index.Search(question, top: 5);
+        var index = knowledge.Current;
+        IReadOnlyList<string>? nearest = null;
+        if (embedder is { IsEnabled: true } && knowledge.Vectors is { } vectors && ReferenceEquals(vectors.Index, index) &&
+            !string.IsNullOrWhiteSpace(question) && await embedder.EmbedAsync([question], cancellationToken) is [var query])
+        {
+            nearest = vectors.Nearest(query, 20);
+        }
+
+        return Decide(index, question, options.Value, nearest);
+    }
+
+    /// <summary>The same decision the bot makes, on any index (the evaluation uses it on both pipelines).</summary>
+    public static KnowledgeAnswer Decide(KnowledgeIndex index, string question, KnowledgeOptions options, IReadOnlyList<string>? vectorRanking = null)
+    {
+        var hits = index.Search(question, top: 5, vectorRanking);
         if (hits.Count == 0)
         {
             return KnowledgeAnswer.None(hits, 0);

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SupportBot.Skills.Knowledge.Vectors;
 
 namespace SupportBot.Skills.Knowledge;
 
@@ -9,6 +10,9 @@ namespace SupportBot.Skills.Knowledge;
 public interface IKnowledgeSource
 {
     KnowledgeIndex Current { get; }
+
+    /// <summary>Embeddings of the current index's articles, once computed (null without an embeddings deployment).</summary>
+    ArticleVectors? Vectors => null;
 }
 
 /// <summary>
@@ -25,16 +29,36 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly FileSystemWatcher? _watcher;
     private readonly object _reloadGate = new();
+    private readonly IEmbedder _embedder;
+    private readonly VectorCache? _vectorCache;
+    private readonly CancellationTokenSource _stopping = new();
     private ITimer? _pendingReload;
     private volatile KnowledgeIndex _current;
+    private volatile ArticleVectors? _vectors;
+    private readonly SemaphoreSlim _embedGate = new(1, 1);
+    private int _disposed;
 
     public KnowledgeBase(IOptions<KnowledgeOptions> options, IConfiguration configuration, ILogger<KnowledgeBase> logger, TimeProvider timeProvider)
+        : this(options, configuration, logger, timeProvider, NoEmbedder.Instance, null)
+    {
+    }
+
+    public KnowledgeBase(
+        IOptions<KnowledgeOptions> options,
+        IConfiguration configuration,
+        ILogger<KnowledgeBase> logger,
+        TimeProvider timeProvider,
+        IEmbedder embedder,
+        VectorCache? vectorCache)
     {
         _configuration = configuration;
         _logger = logger;
         _timeProvider = timeProvider;
+        _embedder = embedder;
+        _vectorCache = vectorCache;
         Folder = options.Value.ArticlesPath;
         _current = Load();
+        VectorsReady = EmbedInBackground(_current);
         if (Directory.Exists(Folder))
         {
             _watcher = new FileSystemWatcher(Folder, "*.md") { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
@@ -50,6 +74,11 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
 
     public KnowledgeIndex Current => _current;
 
+    public ArticleVectors? Vectors => _vectors;
+
+    /// <summary>Completes when the current index's articles are embedded (or embedding failed, or is off).</summary>
+    public Task VectorsReady { get; private set; }
+
     /// <summary>Raised after a reload has swapped in a new index.</summary>
     public event EventHandler? Reloaded;
 
@@ -58,17 +87,84 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
     {
         var next = Load();
         var previous = Interlocked.Exchange(ref _current, next);
+        VectorsReady = EmbedInBackground(next);
 
         // Queries already running on the previous index finish on it; it is closed a little later.
-        _timeProvider.CreateTimer(state => ((KnowledgeIndex)state!).Dispose(), previous, RetireAfter, Timeout.InfiniteTimeSpan);
+        _timeProvider.CreateTimer(state => Retire((KnowledgeIndex)state!), previous, RetireAfter, Timeout.InfiniteTimeSpan);
         Reloaded?.Invoke(this, EventArgs.Empty);
     }
 
     public void Dispose()
     {
+        // Registered as itself and as IKnowledgeSource, so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _watcher?.Dispose();
+        _stopping.Cancel();
+        _stopping.Dispose();
         _pendingReload?.Dispose();
         _current.Dispose();
+    }
+
+    private void Retire(KnowledgeIndex index)
+    {
+        try
+        {
+            index.Dispose();
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            _logger.LogDebug(ex, "Closing a retired knowledge index failed");
+        }
+    }
+
+    // Answers never wait for this: until it finishes (or if the model is down) ranking is BM25 alone.
+    private Task EmbedInBackground(KnowledgeIndex index)
+    {
+        if (!_embedder.IsEnabled || _vectorCache is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        CancellationToken token;
+        try
+        {
+            token = _stopping.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.Run(
+            async () =>
+            {
+                // One embedding pass at a time: a quick second reload then finds the first one's vectors cached.
+                await _embedGate.WaitAsync(token);
+                ArticleVectors? vectors;
+                try
+                {
+                    vectors = await ArticleVectors.BuildAsync(index, _embedder, _vectorCache, token);
+                }
+                finally
+                {
+                    _embedGate.Release();
+                }
+
+                if (vectors is null)
+                {
+                    _logger.LogWarning("Could not embed the knowledge base; ranking stays BM25-only until the next reload");
+                }
+                else if (ReferenceEquals(_current, index))
+                {
+                    _vectors = vectors;
+                    _logger.LogInformation("Knowledge base embedded: {Count} articles ({Cached} vectors cached)", vectors.Count, _vectorCache.Count);
+                }
+            },
+            token);
     }
 
     private void ScheduleReload()
@@ -80,13 +176,19 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
         }
     }
 
+    // Runs on a timer thread: it must never throw, or the process would go down with it.
     private void SafeReload()
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         try
         {
             Reload();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             _logger.LogError(ex, "Could not reload the knowledge base from {Folder}; keeping the previous articles", Folder);
         }

@@ -3,7 +3,10 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SupportBot.Skills.Knowledge.Generative;
+using SupportBot.Skills.Knowledge.Vectors;
 
 namespace SupportBot.Skills.Knowledge;
 
@@ -29,11 +32,24 @@ public static class KnowledgeExtensions
             {
                 o.ArticlesPath = Resolve(o.ArticlesPath, env.ContentRootPath);
                 o.OrganisationFile = Resolve(o.OrganisationFile, env.ContentRootPath);
+                if (!string.IsNullOrWhiteSpace(o.VectorCacheFile) && !Path.IsPathRooted(o.VectorCacheFile))
+                {
+                    o.VectorCacheFile = Path.GetFullPath(Path.Combine(env.ContentRootPath, o.VectorCacheFile));
+                }
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<KnowledgeBase>();
+        builder.Services.AddSingleton(sp => new VectorCache(
+            sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.VectorCacheFile,
+            sp.GetRequiredService<ILogger<VectorCache>>()));
+        builder.Services.AddSingleton(sp => new KnowledgeBase(
+            sp.GetRequiredService<IOptions<KnowledgeOptions>>(),
+            sp.GetRequiredService<IConfiguration>(),
+            sp.GetRequiredService<ILogger<KnowledgeBase>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IEmbedder>(),
+            sp.GetRequiredService<VectorCache>()));
         builder.Services.AddSingleton<IKnowledgeSource>(sp => sp.GetRequiredService<KnowledgeBase>());
         builder.Services.AddSingleton<KnowledgeAnswerer>();
         builder.Services.TryAddSingleton<IKnowledgeFeedback, InMemoryKnowledgeFeedback>();

@@ -33,6 +33,10 @@ public sealed class KnowledgeIndex : IDisposable
 {
     private const LuceneVersion Version = LuceneVersion.LUCENE_48;
 
+    // Reciprocal rank fusion: the usual k, over the top 20 of each ranking.
+    private const int RrfK = 60;
+    private const int FusionDepth = 20;
+
     private static readonly (string Field, float Boost)[] FullFields =
         [("title", 3.0f), ("questions", 2.5f), ("tags", 2.0f), ("summary", 1.5f), ("body", 1.0f)];
 
@@ -117,7 +121,11 @@ public sealed class KnowledgeIndex : IDisposable
         return Analyze(meaningful).Distinct().ToList();
     }
 
-    public IReadOnlyList<SearchHit> Search(string question, int top = 5)
+    /// <summary>
+    /// The best articles for a question: BM25, or, given a ranking of articles by embedding similarity, the
+    /// reciprocal rank fusion of both (each hit keeps its BM25 score; 0 when only the vectors found it).
+    /// </summary>
+    public IReadOnlyList<SearchHit> Search(string question, int top = 5, IReadOnlyList<string>? vectorRanking = null)
     {
         var terms = TermsOf(question);
         if (terms.Count == 0 || Articles.Count == 0)
@@ -138,17 +146,42 @@ public sealed class KnowledgeIndex : IDisposable
             query.Add(perTerm, Occur.SHOULD);
         }
 
-        var docs = _searcher.Search(query, top).ScoreDocs;
-        var totalWeight = terms.Sum(QuestionWeight);
-        return docs.Select(d =>
+        var docs = _searcher.Search(query, vectorRanking is null ? top : FusionDepth).ScoreDocs;
+        var bm25 = docs.Select(d => (Id: _searcher.Doc(d.Doc).Get("id"), d.Score)).ToList();
+        if (vectorRanking is null)
         {
-            var article = _byId[_searcher.Doc(d.Doc).Get("id")];
-            var key = _keyTermsByArticle[article.Id];
-            var body = _bodyTermsByArticle[article.Id];
-            var matched = terms.Where(t => key.Contains(t) || body.Contains(t)).ToList();
-            var matchedWeight = matched.Where(t => !IntentTerms.Contains(t)).Sum(t => key.Contains(t) ? Idf(t) : BodyOnlyFactor * Idf(t));
-            return new SearchHit(article, d.Score, totalWeight > 0 ? Math.Min(1, matchedWeight / totalWeight) : 0, matchedWeight, matched);
-        }).ToList();
+            return bm25.Select(h => HitFor(_byId[h.Id], terms, h.Score)).ToList();
+        }
+
+        var fused = new Dictionary<string, double>(StringComparer.Ordinal);
+        for (var i = 0; i < bm25.Count; i++)
+        {
+            fused[bm25[i].Id] = 1.0 / (RrfK + i + 1);
+        }
+
+        for (var i = 0; i < Math.Min(vectorRanking.Count, FusionDepth); i++)
+        {
+            if (_byId.ContainsKey(vectorRanking[i]))
+            {
+                fused[vectorRanking[i]] = fused.GetValueOrDefault(vectorRanking[i]) + (1.0 / (RrfK + i + 1));
+            }
+        }
+
+        var scores = bm25.ToDictionary(h => h.Id, h => h.Score, StringComparer.Ordinal);
+        return fused.OrderByDescending(p => p.Value)
+            .Take(top)
+            .Select(p => HitFor(_byId[p.Key], terms, scores.GetValueOrDefault(p.Key)))
+            .ToList();
+    }
+
+    private SearchHit HitFor(KnowledgeArticle article, IReadOnlyList<string> terms, float score)
+    {
+        var totalWeight = terms.Sum(QuestionWeight);
+        var key = _keyTermsByArticle[article.Id];
+        var body = _bodyTermsByArticle[article.Id];
+        var matched = terms.Where(t => key.Contains(t) || body.Contains(t)).ToList();
+        var matchedWeight = matched.Where(t => !IntentTerms.Contains(t)).Sum(t => key.Contains(t) ? Idf(t) : BodyOnlyFactor * Idf(t));
+        return new SearchHit(article, score, totalWeight > 0 ? Math.Min(1, matchedWeight / totalWeight) : 0, matchedWeight, matched);
     }
 
     /// <summary>How strongly each of the article's sections matches the question (same terms as the search).</summary>

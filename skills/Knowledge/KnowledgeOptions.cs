@@ -15,6 +15,12 @@ public sealed class KnowledgeOptions
     [Required(AllowEmptyStrings = false)]
     public string OrganisationFile { get; set; } = "knowledge/organisation.json";
 
+    /// <summary>
+    /// File that keeps article embeddings across restarts (relative paths start at the content root); empty = kept in
+    /// memory only. Unchanged articles are never embedded twice either way.
+    /// </summary>
+    public string? VectorCacheFile { get; set; }
+
     /// <summary>Absolute base of the article links in citations (…/kb/{id}); empty = the bot's own address.</summary>
     [Url]
     public string? PublicBaseUrl { get; set; }

@@ -1,11 +1,13 @@
 using Azure.Core;
 using Azure.Identity;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
+using SupportBot.Skills.Knowledge.Vectors;
 
 namespace SupportBot.Skills.Knowledge.Generative;
 
@@ -54,6 +56,22 @@ public static class GenerativeExtensions
                     sp.GetRequiredService<ILogger<SemanticKernelAnswerWriter>>())
                 : NoAnswerWriter.Instance;
         });
+        services.AddSingleton<IEmbedder>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<GenerativeOptions>>().Value;
+            if (!o.EmbeddingsConfigured)
+            {
+                return NoEmbedder.Instance;
+            }
+
+            var kernel = CreateEmbeddingKernel(o, sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), sp.GetService<TokenCredential>());
+            return new SemanticKernelEmbedder(
+                kernel.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>(),
+                $"{o.Kind}:{o.Endpoint}:{o.EmbeddingDeployment}",
+                o.Timeout,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<SemanticKernelEmbedder>>());
+        });
         services.AddSingleton<GenerativeAnswerer>();
         services.AddHostedService<GenerativeAnswersReport>();
         return builder;
@@ -82,6 +100,34 @@ public static class GenerativeExtensions
                 kernel.AddAzureOpenAIChatCompletion(deployment, endpoint, credential ?? new DefaultAzureCredential(), httpClient: httpClient);
                 break;
         }
+
+        return kernel.Build();
+    }
+
+    /// <summary>A kernel with the configured embeddings model (same endpoint and credentials as the chat model).</summary>
+    public static Kernel CreateEmbeddingKernel(GenerativeOptions options, HttpClient httpClient, TokenCredential? credential = null)
+    {
+        var kernel = Kernel.CreateBuilder();
+        var deployment = options.EmbeddingDeployment!;
+        var endpoint = options.Endpoint!;
+        var apiKey = string.IsNullOrWhiteSpace(options.ApiKey) ? null : options.ApiKey;
+
+        // SKEXP0010: Semantic Kernel marks its IEmbeddingGenerator registrations experimental; the older
+        // ITextEmbeddingGenerationService ones are obsolete. The generator interface is Microsoft.Extensions.AI's, stable.
+#pragma warning disable SKEXP0010
+        switch (options.Kind)
+        {
+            case LlmKind.OpenAICompatible:
+                kernel.AddOpenAIEmbeddingGenerator(deployment, new OpenAI.OpenAIClient(new System.ClientModel.ApiKeyCredential(apiKey ?? "unused"), new OpenAI.OpenAIClientOptions { Endpoint = new Uri(endpoint), Transport = new System.ClientModel.Primitives.HttpClientPipelineTransport(httpClient) }));
+                break;
+            case LlmKind.AzureOpenAI when apiKey is not null:
+                kernel.AddAzureOpenAIEmbeddingGenerator(deployment, endpoint, apiKey, httpClient: httpClient);
+                break;
+            default:
+                kernel.AddAzureOpenAIEmbeddingGenerator(deployment, endpoint, credential ?? new DefaultAzureCredential(), httpClient: httpClient);
+                break;
+        }
+#pragma warning restore SKEXP0010
 
         return kernel.Build();
     }

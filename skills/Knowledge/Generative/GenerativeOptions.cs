@@ -28,6 +28,14 @@ public sealed class GenerativeOptions : IValidatableObject
     /// <summary>The chat model's deployment name (for an OpenAI-compatible server: the model name).</summary>
     public string? Deployment { get; set; }
 
+    /// <summary>
+    /// The embeddings model's deployment (for an OpenAI-compatible server: the model name). Set = articles are
+    /// embedded and ranking fuses BM25 with vector similarity; empty = BM25 only.
+    /// </summary>
+    public string? EmbeddingDeployment { get; set; }
+
+    public bool EmbeddingsConfigured => !string.IsNullOrWhiteSpace(Endpoint) && !string.IsNullOrWhiteSpace(EmbeddingDeployment);
+
     /// <summary>A secret. Empty = Entra ID through DefaultAzureCredential (the managed identity in Azure).</summary>
     public string? ApiKey { get; set; }
 
@@ -45,14 +53,14 @@ public sealed class GenerativeOptions : IValidatableObject
     {
         var hasEndpoint = !string.IsNullOrWhiteSpace(Endpoint);
         var hasDeployment = !string.IsNullOrWhiteSpace(Deployment);
-        if (hasEndpoint && !hasDeployment)
+        if (hasEndpoint && !hasDeployment && string.IsNullOrWhiteSpace(EmbeddingDeployment))
         {
             yield return new ValidationResult(
-                $"{SectionName}:Endpoint is set but {SectionName}:Deployment is not: name the chat model's deployment, or clear both to answer without an LLM.",
+                $"{SectionName}:Endpoint is set but neither {SectionName}:Deployment nor {SectionName}:EmbeddingDeployment is: name the chat model's (and/or embeddings model's) deployment, or clear the endpoint to answer without an LLM.",
                 [nameof(Deployment)]);
         }
 
-        if (hasDeployment && !hasEndpoint)
+        if ((hasDeployment || !string.IsNullOrWhiteSpace(EmbeddingDeployment)) && !hasEndpoint)
         {
             yield return new ValidationResult(
                 $"{SectionName}:Deployment is set but {SectionName}:Endpoint is not: give the resource's endpoint, or clear both to answer without an LLM.",

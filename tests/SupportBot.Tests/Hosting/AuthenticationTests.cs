@@ -122,7 +122,8 @@ public sealed class AuthenticationTests
             using var host = BotHost.Start(environment: "Production");
         });
 
-        var validation = Assert.IsType<OptionsValidationException>(Innermost<OptionsValidationException>(failure));
+        var validation = Innermost<OptionsValidationException>(failure);
+        Assert.True(validation is not null, failure.ToString());
         Assert.Contains("MicrosoftAppId is not set", validation.Message, StringComparison.Ordinal);
         Assert.Contains("Bot:AllowAnonymousInProduction", validation.Message, StringComparison.Ordinal);
     }
@@ -146,7 +147,9 @@ public sealed class AuthenticationTests
             using var host = BotHost.Start(new Dictionary<string, string?> { ["MicrosoftAppId"] = "my-bot" });
         });
 
-        Assert.Contains("MicrosoftAppId must be", Innermost<OptionsValidationException>(failure)?.Message, StringComparison.Ordinal);
+        var validation = Innermost<OptionsValidationException>(failure);
+        Assert.True(validation is not null, failure.ToString());
+        Assert.Contains("MicrosoftAppId must be", validation.Message, StringComparison.Ordinal);
     }
 
     private static async Task AssertNoStateAsync(BotHost host, string conversation)

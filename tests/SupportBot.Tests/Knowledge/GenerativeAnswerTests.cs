@@ -296,7 +296,7 @@ public sealed partial class GenerativeAnswerTests : IAsyncLifetime
 
         var validation = Innermost<OptionsValidationException>(failure);
         Assert.NotNull(validation);
-        Assert.Contains("AzureOpenAI:Deployment is not", validation.Message, StringComparison.Ordinal);
+        Assert.Contains("neither AzureOpenAI:Deployment nor AzureOpenAI:EmbeddingDeployment is", validation.Message, StringComparison.Ordinal);
     }
 
     [Fact]
