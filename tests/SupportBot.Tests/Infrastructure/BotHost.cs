@@ -41,6 +41,36 @@ public sealed class BotHost : WebApplicationFactory<Program>
         return host;
     }
 
+    /// <summary>
+    /// Starts a host that is expected not to start; returns what it threw and what it logged (the operator sees
+    /// the log line, "Hosting failed to start", with the reason).
+    /// </summary>
+    public static (Exception Failure, LogSink Logs) StartExpectingFailure(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development")
+    {
+        var host = new BotHost(settings ?? new Dictionary<string, string?>(), environment, null);
+        try
+        {
+            host.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            host.StartServer();
+        }
+        catch (Exception ex)
+        {
+            try
+            {
+                host.Dispose();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The failed host already tore itself down.
+            }
+
+            return (ex, host.Logs);
+        }
+
+        host.Dispose();
+        throw new InvalidOperationException("The host started, but it should have refused to.");
+    }
+
     /// <summary>A client that talks to the host over real HTTP.</summary>
     public HttpClient NewClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 

@@ -13,7 +13,7 @@ public sealed class ConversationLockTests
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(20);
 
     // Real time, only so that a bug fails the test instead of hanging it; never part of what is asserted.
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(30);
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2025, 3, 4, 9, 0, 0, TimeSpan.Zero));
 
