@@ -54,7 +54,7 @@ public static partial class ItVocabulary
     ];
 
     private static readonly Regex[] Rules = Groups
-        .Select(g => new Regex(@"(?<![a-z0-9])(?:" + g.Pattern + @")(?![a-z0-9])", RegexOptions.CultureInvariant))
+        .Select(g => new Regex(@"(?<![a-z0-9])(?:" + g.Pattern + @")(?![a-z0-9])", RegexOptions.CultureInvariant | RegexOptions.Compiled))
         .ToArray();
 
     /// <summary>Words that carry no topic: removed from questions (not from articles) before searching and scoring.</summary>

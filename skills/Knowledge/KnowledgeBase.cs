@@ -22,7 +22,7 @@ public interface IKnowledgeSource
 public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
 {
     private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(300);
-    private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RetireAfter = TimeSpan.FromSeconds(5);
 
     private readonly IConfiguration _configuration;
     private readonly ILogger<KnowledgeBase> _logger;

@@ -52,6 +52,8 @@ public sealed class KnowledgeIndex : IDisposable
     private readonly Dictionary<string, HashSet<string>> _keyTermsByArticle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _bodyTermsByArticle = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _documentFrequency = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _bodyVocabulary = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlyList<(ArticleSection Section, HashSet<string> Terms, HashSet<string> HeadingTerms)>> _sectionTerms = new(StringComparer.Ordinal);
     private readonly SpellingCorrector _speller;
 
     private KnowledgeIndex(IReadOnlyList<KnowledgeArticle> articles, SearchMode mode, IReadOnlyList<(Regex Pattern, string Canonical)> organisationNames)
@@ -66,19 +68,28 @@ public sealed class KnowledgeIndex : IDisposable
         {
             foreach (var article in articles)
             {
-                writer.AddDocument(ToDocument(article));
+                // Each field is rewritten once, for the Lucene document and the term sets alike.
+                var prepared = FieldsOf(article).Select(f => (f.Field, Text: Prepare(f.Text))).ToList();
+                var document = new Document { new StringField("id", article.Id, Field.Store.YES) };
+                foreach (var (field, text) in prepared)
+                {
+                    document.Add(new TextField(field, text, Field.Store.NO));
+                }
+
+                writer.AddDocument(document);
 
                 // Rarity is judged on what articles are *about* (title, ways people ask, tags, summary): a word every
                 // article's body uses ("help desk") is still distinctive for the one article about it.
                 var key = new HashSet<string>(StringComparer.Ordinal);
                 var body = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var (field, text) in FieldsOf(article))
+                foreach (var (field, text) in prepared)
                 {
-                    (field == "body" ? body : key).UnionWith(Analyze(Prepare(text)));
+                    (field == "body" ? body : key).UnionWith(Analyze(text));
                 }
 
                 _keyTermsByArticle[article.Id] = key;
                 _bodyTermsByArticle[article.Id] = body;
+                _bodyVocabulary.UnionWith(body);
                 foreach (var term in key)
                 {
                     _documentFrequency[term] = _documentFrequency.GetValueOrDefault(term) + 1;
@@ -148,9 +159,10 @@ public sealed class KnowledgeIndex : IDisposable
 
         var docs = _searcher.Search(query, vectorRanking is null ? top : FusionDepth).ScoreDocs;
         var bm25 = docs.Select(d => (Id: _searcher.Doc(d.Doc).Get("id"), d.Score)).ToList();
+        var totalWeight = terms.Sum(QuestionWeight);
         if (vectorRanking is null)
         {
-            return bm25.Select(h => HitFor(_byId[h.Id], terms, h.Score)).ToList();
+            return bm25.Select(h => HitFor(_byId[h.Id], terms, totalWeight, h.Score)).ToList();
         }
 
         var fused = new Dictionary<string, double>(StringComparer.Ordinal);
@@ -170,13 +182,12 @@ public sealed class KnowledgeIndex : IDisposable
         var scores = bm25.ToDictionary(h => h.Id, h => h.Score, StringComparer.Ordinal);
         return fused.OrderByDescending(p => p.Value)
             .Take(top)
-            .Select(p => HitFor(_byId[p.Key], terms, scores.GetValueOrDefault(p.Key)))
+            .Select(p => HitFor(_byId[p.Key], terms, totalWeight, scores.GetValueOrDefault(p.Key)))
             .ToList();
     }
 
-    private SearchHit HitFor(KnowledgeArticle article, IReadOnlyList<string> terms, float score)
+    private SearchHit HitFor(KnowledgeArticle article, IReadOnlyList<string> terms, double totalWeight, float score)
     {
-        var totalWeight = terms.Sum(QuestionWeight);
         var key = _keyTermsByArticle[article.Id];
         var body = _bodyTermsByArticle[article.Id];
         var matched = terms.Where(t => key.Contains(t) || body.Contains(t)).ToList();
@@ -187,10 +198,15 @@ public sealed class KnowledgeIndex : IDisposable
     /// <summary>How strongly each of the article's sections matches the question (same terms as the search).</summary>
     public IReadOnlyList<(ArticleSection Section, double Weight)> RankSections(KnowledgeArticle article, IReadOnlyList<string> terms)
     {
-        var wanted = terms.ToHashSet(StringComparer.Ordinal);
-        return article.Sections
-            .Select(s => (s, Analyze(Prepare(s.Heading + " " + s.Text + " " + string.Join(" ", s.Steps))).Distinct().Where(wanted.Contains).Sum(Idf)
-                           + 2 * Analyze(Prepare(s.Heading)).Distinct().Where(wanted.Contains).Sum(Idf)))
+        // Sections are analysed once per article (on first use), not on every question.
+        var sections = _sectionTerms.GetOrAdd(article.Id, _ => article.Sections
+            .Select(s => (s,
+                Analyze(Prepare(s.Heading + " " + s.Text + " " + string.Join(" ", s.Steps))).ToHashSet(StringComparer.Ordinal),
+                Analyze(Prepare(s.Heading)).ToHashSet(StringComparer.Ordinal)))
+            .ToList());
+        var wanted = terms.Distinct().ToList();
+        return sections
+            .Select(s => (s.Section, wanted.Where(s.Terms.Contains).Sum(Idf) + (2 * wanted.Where(s.HeadingTerms.Contains).Sum(Idf))))
             .ToList();
     }
 
@@ -211,7 +227,7 @@ public sealed class KnowledgeIndex : IDisposable
 
     private double QuestionWeight(string term) =>
         IntentTerms.Contains(term) ? 0
-        : _documentFrequency.ContainsKey(term) || _bodyTermsByArticle.Values.Any(b => b.Contains(term)) ? Idf(term) : UnknownTermFactor * Idf(term);
+        : _documentFrequency.ContainsKey(term) || _bodyVocabulary.Contains(term) ? Idf(term) : UnknownTermFactor * Idf(term);
 
     private double Idf(string term)
     {
@@ -222,17 +238,6 @@ public sealed class KnowledgeIndex : IDisposable
 
     private string Prepare(string text) =>
         _mode == SearchMode.Full ? ItVocabulary.Canonicalize(text, _organisationNames) : text.ToLowerInvariant();
-
-    private Document ToDocument(KnowledgeArticle article)
-    {
-        var document = new Document { new StringField("id", article.Id, Field.Store.YES) };
-        foreach (var (field, text) in FieldsOf(article))
-        {
-            document.Add(new TextField(field, Prepare(text), Field.Store.NO));
-        }
-
-        return document;
-    }
 
     private IEnumerable<(string Field, string Text)> FieldsOf(KnowledgeArticle article)
     {
