@@ -27,7 +27,10 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
     private readonly IConfiguration _configuration;
     private readonly ILogger<KnowledgeBase> _logger;
     private readonly TimeProvider _timeProvider;
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private readonly FileSystemWatcher? _watcher;
+    private readonly ITimer? _poll;
+    private string _fingerprint = string.Empty;
     private readonly object _reloadGate = new();
     private readonly IEmbedder _embedder;
     private readonly VectorCache? _vectorCache;
@@ -61,12 +64,24 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
         VectorsReady = EmbedInBackground(_current);
         if (Directory.Exists(Folder))
         {
-            _watcher = new FileSystemWatcher(Folder, "*.md") { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
-            _watcher.Changed += (_, _) => ScheduleReload();
-            _watcher.Created += (_, _) => ScheduleReload();
-            _watcher.Deleted += (_, _) => ScheduleReload();
-            _watcher.Renamed += (_, _) => ScheduleReload();
-            _watcher.EnableRaisingEvents = true;
+            try
+            {
+                _watcher = new FileSystemWatcher(Folder, "*.md") { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size };
+                _watcher.Changed += (_, _) => ScheduleReload();
+                _watcher.Created += (_, _) => ScheduleReload();
+                _watcher.Deleted += (_, _) => ScheduleReload();
+                _watcher.Renamed += (_, _) => ScheduleReload();
+                _watcher.EnableRaisingEvents = true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+            {
+                // E.g. the system's limit of file watchers is reached: look for changes on a timer instead.
+                _watcher?.Dispose();
+                _watcher = null;
+                _fingerprint = Fingerprint();
+                _poll = _timeProvider.CreateTimer(_ => PollForChanges(), null, PollInterval, PollInterval);
+                _logger.LogWarning(ex, "Cannot watch {Folder} for changes; checking it every {Interval} instead", Folder, PollInterval);
+            }
         }
     }
 
@@ -103,6 +118,7 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
         }
 
         _watcher?.Dispose();
+        _poll?.Dispose();
         _stopping.Cancel();
         _stopping.Dispose();
         _pendingReload?.Dispose();
@@ -166,6 +182,28 @@ public sealed class KnowledgeBase : IKnowledgeSource, IDisposable
             },
             token);
     }
+
+    private void PollForChanges()
+    {
+        try
+        {
+            var now = Fingerprint();
+            if (now != _fingerprint)
+            {
+                _fingerprint = now;
+                SafeReload();
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogDebug(ex, "Could not look for changes in {Folder}", Folder);
+        }
+    }
+
+    private string Fingerprint() =>
+        string.Join('|', Directory.EnumerateFiles(Folder, "*.md", SearchOption.AllDirectories)
+            .Order(StringComparer.Ordinal)
+            .Select(f => f + ":" + File.GetLastWriteTimeUtc(f).Ticks + ":" + new FileInfo(f).Length));
 
     private void ScheduleReload()
     {

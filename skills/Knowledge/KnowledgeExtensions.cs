@@ -51,6 +51,9 @@ public static class KnowledgeExtensions
             sp.GetRequiredService<IEmbedder>(),
             sp.GetRequiredService<VectorCache>()));
         builder.Services.AddSingleton<IKnowledgeSource>(sp => sp.GetRequiredService<KnowledgeBase>());
+
+        // Load at start-up, so the log says how many articles loaded (and which were skipped) before anyone asks.
+        builder.Services.AddHostedService<KnowledgeWarmUp>();
         builder.Services.AddSingleton<KnowledgeAnswerer>();
         builder.Services.TryAddSingleton<IKnowledgeFeedback, InMemoryKnowledgeFeedback>();
         builder.AddGenerativeAnswers();
@@ -84,5 +87,12 @@ public static class KnowledgeExtensions
         }
 
         return last + 1;
+    }
+
+    private sealed class KnowledgeWarmUp(KnowledgeBase knowledge) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(knowledge.Current);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
