@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace SupportBot.Bot.Hosting;
@@ -30,17 +29,9 @@ internal sealed class StartupReport(
                 environment.EnvironmentName);
         }
 
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
-        if (address is null)
+        if (ServerAddress.BaseUrl(server) is { } url)
         {
-            return;
+            logger.LogInformation("SupportBot is ready: open {Url}/", url);
         }
-
-        var url = address.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-            .Replace("://[::]", "://localhost", StringComparison.Ordinal)
-            .Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal)
-            .TrimEnd('/');
-        logger.LogInformation("SupportBot is ready: open {Url}/", url);
     }
 }

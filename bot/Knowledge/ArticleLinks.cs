@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Channels.DirectLine;
+using SupportBot.Bot.Hosting;
 using SupportBot.Skills.Knowledge;
 
 namespace SupportBot.Bot.Knowledge;
@@ -24,11 +24,6 @@ public sealed class ArticleLinks(IOptions<KnowledgeOptions> options, IServer ser
             return serviceUrl.GetLeftPart(UriPartial.Authority);
         }
 
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://localhost:3978";
-        return address.Replace("://0.0.0.0", "://localhost", StringComparison.Ordinal)
-            .Replace("://[::]", "://localhost", StringComparison.Ordinal)
-            .Replace("://+", "://localhost", StringComparison.Ordinal)
-            .Replace("://*", "://localhost", StringComparison.Ordinal)
-            .TrimEnd('/');
+        return ServerAddress.BaseUrl(server) ?? "http://localhost:3978";
     }
 }
