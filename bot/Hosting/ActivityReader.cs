@@ -38,25 +38,12 @@ public static class ActivityReader
     /// </summary>
     public static async Task<Result> ParseAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        if (request.ContentLength > maxBytes)
+        if (await RequestBody.ReadAtMostAsync(request, maxBytes, cancellationToken) is not { } body)
         {
             return TooLarge(maxBytes);
         }
 
-        var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (buffer.Length + read > maxBytes)
-            {
-                return TooLarge(maxBytes);
-            }
-
-            buffer.Write(chunk, 0, read);
-        }
-
-        if (buffer.Length == 0)
+        if (body.Length == 0)
         {
             return Bad("The request body is empty; it must be a Bot Framework activity as JSON.");
         }
@@ -64,8 +51,7 @@ public static class ActivityReader
         JToken token;
         try
         {
-            buffer.Position = 0;
-            using var reader = new JsonTextReader(new StreamReader(buffer)) { MaxDepth = 64 };
+            using var reader = new JsonTextReader(new StreamReader(new MemoryStream(body))) { MaxDepth = 64 };
             token = JToken.ReadFrom(reader);
             if (reader.Read())
             {

@@ -44,7 +44,7 @@ public static class LocalConnectorEndpoints
             return ConnectorError(StatusCodes.Status404NotFound, "ConversationNotFound", $"No local conversation '{DirectLineErrors.Shorten(conversationId)}'.");
         }
 
-        if (http.Request.ContentLength > MaxReplyBytes)
+        if (await RequestBody.ReadAtMostAsync(http.Request, MaxReplyBytes, http.RequestAborted) is not { } body)
         {
             return ConnectorError(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", "The activity is too large.");
         }
@@ -52,9 +52,7 @@ public static class LocalConnectorEndpoints
         Activity? activity;
         try
         {
-            using var reader = new StreamReader(http.Request.Body);
-            var json = await reader.ReadToEndAsync(http.RequestAborted);
-            activity = JsonConvert.DeserializeObject<Activity>(json);
+            activity = JsonConvert.DeserializeObject<Activity>(System.Text.Encoding.UTF8.GetString(body));
         }
         catch (JsonException ex)
         {

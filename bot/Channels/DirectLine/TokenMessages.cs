@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using SupportBot.Bot.Hosting;
 
 namespace SupportBot.Bot.Channels.DirectLine;
 
@@ -37,31 +38,18 @@ public sealed partial record TokenRequest(string UserId, string? UserName, int S
 
     public static async Task<TokenRequest> ReadAsync(HttpContext http)
     {
-        if (http.Request.ContentLength > MaxBodyBytes)
-        {
-            return Fail(StatusCodes.Status413PayloadTooLarge, $"A token request body is at most {MaxBodyBytes} bytes.");
-        }
-
-        var body = new byte[MaxBodyBytes + 1];
-        var length = 0;
-        int read;
-        while (length <= MaxBodyBytes && (read = await http.Request.Body.ReadAsync(body.AsMemory(length), http.RequestAborted)) > 0)
-        {
-            length += read;
-        }
-
-        if (length > MaxBodyBytes)
+        if (await RequestBody.ReadAtMostAsync(http.Request, MaxBodyBytes, http.RequestAborted) is not { } body)
         {
             return Fail(StatusCodes.Status413PayloadTooLarge, $"A token request body is at most {MaxBodyBytes} bytes.");
         }
 
         string? id = null;
         string? name = null;
-        if (length > 0 && !string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(body, 0, length)))
+        if (!string.IsNullOrWhiteSpace(Encoding.UTF8.GetString(body)))
         {
             try
             {
-                using var document = JsonDocument.Parse(body.AsMemory(0, length));
+                using var document = JsonDocument.Parse(body);
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     return Fail(StatusCodes.Status400BadRequest, "The body must be a JSON object like {\"user\":{\"id\":\"dl_123\",\"name\":\"Ana\"}}.");
