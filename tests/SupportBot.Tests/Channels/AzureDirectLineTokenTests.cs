@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Newtonsoft.Json.Linq;
 using SupportBot.Tests.Infrastructure;
@@ -119,10 +118,8 @@ public sealed class AzureDirectLineTokenTests
         public const string Token = "azure-issued-token.eyJjb252IjoiQXp1cmVDb252In0.sig";
         public const int ExpiresIn = 3600;
 
-        private readonly WebApplication _app;
         private readonly ConcurrentQueue<(string? Authorization, string Body)> _requests = new();
-
-        private FakeAzureDirectLine(WebApplication app) => _app = app;
+        private LoopbackServer _server = null!;
 
         /// <summary>The Direct Line endpoint the bot is configured with, like https://directline.botframework.com/v3/directline.</summary>
         public string Endpoint { get; private set; } = string.Empty;
@@ -131,27 +128,19 @@ public sealed class AzureDirectLineTokenTests
 
         public static async Task<FakeAzureDirectLine> StartAsync(HttpStatusCode status = HttpStatusCode.OK)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-            var app = builder.Build();
-            var fake = new FakeAzureDirectLine(app);
-            app.MapPost("/v3/directline/tokens/generate", async (HttpRequest request) =>
+            var fake = new FakeAzureDirectLine();
+            fake._server = await LoopbackServer.StartAsync(app => app.MapPost("/v3/directline/tokens/generate", async (HttpRequest request) =>
             {
                 using var reader = new StreamReader(request.Body);
                 fake._requests.Enqueue((request.Headers.Authorization.ToString(), await reader.ReadToEndAsync()));
                 return status == HttpStatusCode.OK
                     ? Results.Json(new Dictionary<string, object> { ["conversationId"] = ConversationId, ["token"] = Token, ["expires_in"] = ExpiresIn })
                     : Results.Json(new { error = new { code = "BadArgument", message = "Invalid secret" } }, statusCode: (int)status);
-            });
-            await app.StartAsync();
-            fake.Endpoint = app.Urls.First().TrimEnd('/') + "/v3/directline";
+            }));
+            fake.Endpoint = fake._server.BaseUrl + "v3/directline";
             return fake;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server.DisposeAsync();
     }
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace SupportBot.Tests.Infrastructure;
 
@@ -42,10 +43,11 @@ public sealed class BotHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
-    /// Starts a host that is expected not to start; returns what it threw and what it logged (the operator sees
-    /// the log line, "Hosting failed to start", with the reason).
+    /// Starts a host that is expected not to start, and returns the reason it gave: the options validation message
+    /// it threw and the errors it logged ("Hosting failed to start", which the operator reads). The log covers the
+    /// case where the failed host's teardown masks the validation exception.
     /// </summary>
-    public static (Exception Failure, LogSink Logs) StartExpectingFailure(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development")
+    public static string StartExpectingFailure(IReadOnlyDictionary<string, string?>? settings = null, string environment = "Development")
     {
         var host = new BotHost(settings ?? new Dictionary<string, string?>(), environment, null);
         try
@@ -64,11 +66,31 @@ public sealed class BotHost : WebApplicationFactory<Program>
                 // The failed host already tore itself down.
             }
 
-            return (ex, host.Logs);
+            return (Innermost<OptionsValidationException>(ex)?.Message ?? string.Empty) + "\n" +
+                   string.Join("\n", host.Logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message));
         }
 
         host.Dispose();
         throw new InvalidOperationException("The host started, but it should have refused to.");
+    }
+
+    private static T? Innermost<T>(Exception exception)
+        where T : Exception
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Select(Innermost<T>).FirstOrDefault(x => x is not null) is { } inner)
+            {
+                return inner;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>A client that talks to the host over real HTTP.</summary>

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Newtonsoft.Json.Linq;
 
@@ -13,11 +11,9 @@ namespace SupportBot.Tests.Infrastructure;
 /// </summary>
 public sealed class ChannelRecorder : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<JObject> _received = new();
+    private LoopbackServer _server = null!;
     private int _next;
-
-    private ChannelRecorder(WebApplication app) => _app = app;
 
     public string ServiceUrl { get; private set; } = string.Empty;
 
@@ -25,22 +21,22 @@ public sealed class ChannelRecorder : IAsyncDisposable
 
     public static async Task<ChannelRecorder> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var recorder = new ChannelRecorder(app);
-        app.MapPost("/v3/conversations/{conversationId}/activities/{replyToId?}", async (string conversationId, HttpRequest request) =>
+        var recorder = new ChannelRecorder();
+        recorder._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/v3/conversations/{conversationId}/activities/{replyToId?}", async (string conversationId, HttpRequest request) =>
         {
             using var reader = new StreamReader(request.Body);
             var activity = JObject.Parse(await reader.ReadToEndAsync());
             recorder._received.Enqueue(activity);
             return Results.Json(new { id = $"reply-{Interlocked.Increment(ref recorder._next)}" });
         });
-        // Teams looks up a joining member's profile (TeamsInfo.GetMemberAsync) before the bot greets them.
-        app.MapGet("/v3/conversations/{conversationId}/members/{memberId}", (string memberId) =>
-            Results.Json(new { id = memberId, name = "Ana Lopez", givenName = "Ana", surname = "Lopez", userPrincipalName = "ana@contoso.example" }));
-        await app.StartAsync();
-        recorder.ServiceUrl = app.Urls.First().TrimEnd('/') + "/";
+
+            // Teams looks up a joining member's profile (TeamsInfo.GetMemberAsync) before the bot greets them.
+            app.MapGet("/v3/conversations/{conversationId}/members/{memberId}", (string memberId) =>
+                Results.Json(new { id = memberId, name = "Ana Lopez", givenName = "Ana", surname = "Lopez", userPrincipalName = "ana@contoso.example" }));
+        });
+        recorder.ServiceUrl = recorder._server.BaseUrl;
         return recorder;
     }
 
@@ -65,9 +61,5 @@ public sealed class ChannelRecorder : IAsyncDisposable
         return MessagesIn(conversationId);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

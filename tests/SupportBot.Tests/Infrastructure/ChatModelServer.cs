@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Newtonsoft.Json.Linq;
 
@@ -25,10 +23,8 @@ public sealed record ChatRequest(string Path, string Query, IReadOnlyDictionary<
 /// </summary>
 public sealed class ChatModelServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ChatRequest> _requests = new();
-
-    private ChatModelServer(WebApplication app) => _app = app;
+    private LoopbackServer _server = null!;
 
     /// <summary>The endpoint to configure (Azure OpenAI: the resource root; OpenAI-compatible: append <c>v1</c>).</summary>
     public string Endpoint { get; private set; } = string.Empty;
@@ -40,14 +36,13 @@ public sealed class ChatModelServer : IAsyncDisposable
 
     public static async Task<ChatModelServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new ChatModelServer(app);
-        app.MapPost("/openai/deployments/{deployment}/chat/completions", server.HandleAsync);
-        app.MapPost("/v1/chat/completions", server.HandleAsync);
-        await app.StartAsync();
-        server.Endpoint = app.Urls.First().TrimEnd('/') + "/";
+        var server = new ChatModelServer();
+        server._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/openai/deployments/{deployment}/chat/completions", server.HandleAsync);
+            app.MapPost("/v1/chat/completions", server.HandleAsync);
+        });
+        server.Endpoint = server._server.BaseUrl;
         return server;
     }
 
@@ -92,11 +87,7 @@ public sealed class ChatModelServer : IAsyncDisposable
         ["usage"] = new JObject { ["prompt_tokens"] = 412, ["completion_tokens"] = 58, ["total_tokens"] = 470 },
     };
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

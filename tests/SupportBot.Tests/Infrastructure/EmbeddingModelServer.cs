@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Newtonsoft.Json.Linq;
 
@@ -14,14 +12,10 @@ namespace SupportBot.Tests.Infrastructure;
 /// </summary>
 public sealed class EmbeddingModelServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<string> _embedded = new();
+    private LoopbackServer _server = null!;
 
-    private EmbeddingModelServer(WebApplication app, Func<string, float[]> embed)
-    {
-        _app = app;
-        Embed = embed;
-    }
+    private EmbeddingModelServer(Func<string, float[]> embed) => Embed = embed;
 
     public string Endpoint { get; private set; } = string.Empty;
 
@@ -35,24 +29,19 @@ public sealed class EmbeddingModelServer : IAsyncDisposable
 
     public static async Task<EmbeddingModelServer> StartAsync(Func<string, float[]> embed)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var server = new EmbeddingModelServer(app, embed);
-        app.MapPost("/openai/deployments/{deployment}/embeddings", server.HandleAsync);
-        app.MapPost("/v1/embeddings", server.HandleAsync);
-        await app.StartAsync();
-        server.Endpoint = app.Urls.First().TrimEnd('/') + "/";
+        var server = new EmbeddingModelServer(embed);
+        server._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/openai/deployments/{deployment}/embeddings", server.HandleAsync);
+            app.MapPost("/v1/embeddings", server.HandleAsync);
+        });
+        server.Endpoint = server._server.BaseUrl;
         return server;
     }
 
     public void Forget() => _embedded.Clear();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)
     {

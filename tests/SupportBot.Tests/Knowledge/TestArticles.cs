@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Configuration;
+using SupportBot.Eval;
 using SupportBot.Skills.Knowledge;
 
 namespace SupportBot.Tests.Knowledge;
@@ -6,17 +6,9 @@ namespace SupportBot.Tests.Knowledge;
 /// <summary>The starter knowledge base as shipped (skills/content), parsed with the organisation's settings.</summary>
 public static class TestArticles
 {
-    private static readonly Lazy<IReadOnlyList<KnowledgeArticle>> Starter = new(() =>
-    {
-        var root = RepoRoot();
-        var organisation = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(root, "skills/content/organisation.json"))
-            .Build();
-        return Directory.EnumerateFiles(Path.Combine(root, "skills/content/articles"), "*.md")
-            .Order(StringComparer.Ordinal)
-            .Select(f => ArticleParser.Parse(File.ReadAllText(f), Path.GetFileName(f), key => organisation[key]))
-            .ToList();
-    });
+    private static readonly Lazy<IReadOnlyList<KnowledgeArticle>> Starter = new(() => Evaluation.ReadArticles(
+        Path.Combine(RepoRoot(), "skills/content/articles"),
+        Path.Combine(RepoRoot(), "skills/content/organisation.json")));
 
     public static IReadOnlyList<KnowledgeArticle> All => Starter.Value;
 
