@@ -1,6 +1,7 @@
 using SupportBot.Bot.Channels.DirectLine;
 using SupportBot.Bot.Hosting;
 using SupportBot.Bot.Knowledge;
+using SupportBot.Bot.SelfHelp;
 using SupportBot.Bot.State;
 using SupportBot.Skills.HelpDesk;
 using SupportBot.Skills.Knowledge;
@@ -9,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddKnowledge();
 builder.AddHelpDesk();
+builder.AddSelfHelpActions();
 builder.AddBotState();
 builder.AddBot();
 builder.AddDirectLine();
@@ -24,6 +26,7 @@ app.UseWebSockets();
 app.MapBotEndpoints();
 app.MapDirectLine();
 app.MapKnowledgeEndpoints();
+app.MapSelfHelp();
 app.MapHealthEndpoints();
 
 app.Run();

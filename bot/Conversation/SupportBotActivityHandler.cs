@@ -1,11 +1,14 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
 using SupportBot.Bot.Knowledge;
+using SupportBot.Bot.SelfHelp;
 using SupportBot.Skills.Conversation;
 using SupportBot.Skills.HelpDesk;
 using SupportBot.Skills.Knowledge;
 using SupportBot.Skills.Knowledge.Generative;
+using SupportBot.Skills.SelfHelp;
 
 namespace SupportBot.Bot.Conversation;
 
@@ -20,6 +23,10 @@ public sealed class SupportBotActivityHandler(
     IKnowledgeSource knowledgeSource,
     IKnowledgeFeedback feedback,
     ArticleLinks links,
+    SelfHelpService selfHelp,
+    SelfHelpPlanner planner,
+    SelfHelpRunner runner,
+    IOptions<SelfHelpOptions> selfHelpOptions,
     TimeProvider timeProvider,
     ILogger<SupportBotActivityHandler> logger) : TeamsActivityHandler
 {
@@ -60,6 +67,12 @@ public sealed class SupportBotActivityHandler(
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
         var data = await _conversationData.GetAsync(turnContext, () => new ConversationData(), cancellationToken);
+        if (SelfHelpReplies.ReadSubmit(turnContext.Activity) is { } submit)
+        {
+            await ConfirmActionAsync(turnContext, data, submit, cancellationToken);
+            return;
+        }
+
         var text = turnContext.Activity.Text?.Trim();
         if (string.IsNullOrEmpty(text))
         {
@@ -82,8 +95,24 @@ public sealed class SupportBotActivityHandler(
             return;
         }
 
+        if (string.Equals(text, SelfHelpReplies.TalkToTechnician, StringComparison.OrdinalIgnoreCase))
+        {
+            await SendAsync(turnContext, data, "A technician can take it from here. " + helpDesk.HowToReachAPerson(), cancellationToken);
+            return;
+        }
+
         var question = text.Length <= MaxQuestionLength ? text : text[..MaxQuestionLength];
+        if (await TryActionAsync(turnContext, data, question, cancellationToken))
+        {
+            return;
+        }
+
         var answer = await knowledge.AnswerAsync(question, cancellationToken);
+        if (answer.Kind != AnswerKind.Answer && await TryPlannedActionAsync(turnContext, data, question, cancellationToken))
+        {
+            return;
+        }
+
         data.LastQuestion = question;
         switch (answer.Kind)
         {
@@ -102,6 +131,91 @@ public sealed class SupportBotActivityHandler(
                 break;
         }
     }
+
+    // Plain requests ("install visio", "sign me out everywhere", "is outlook down?").
+    private async Task<bool> TryActionAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)
+    {
+        var caller = CallerResolver.Resolve(turnContext);
+        var correlationId = CorrelationId(turnContext);
+        if (RequestRecognizer.Recognise(text) is { } request)
+        {
+            await turnContext.SendActivityAsync(new Activity(ActivityTypes.Typing), cancellationToken);
+            var reply = await runner.RunAsync(turnContext, ct => selfHelp.RequestAsync(caller, request, correlationId, ct), cancellationToken);
+            if (reply is not null)
+            {
+                await SendActionReplyAsync(turnContext, data, text, reply, cancellationToken);
+            }
+
+            return true;
+        }
+
+        return false;
+    }
+
+    // With an LLM configured, wording the rules don't know ("which gadgets are enrolled for me?") may still be an action.
+    private async Task<bool> TryPlannedActionAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)
+    {
+        if (!planner.IsEnabled)
+        {
+            return false;
+        }
+
+        await turnContext.SendActivityAsync(new Activity(ActivityTypes.Typing), cancellationToken);
+        var replies = await planner.PlanAsync(CallerResolver.Resolve(turnContext), text, CorrelationId(turnContext), cancellationToken);
+        foreach (var reply in replies)
+        {
+            await SendAsync(turnContext, data, SelfHelpReplies.Render(reply), cancellationToken);
+        }
+
+        return replies.Count > 0;
+    }
+
+    private async Task ConfirmActionAsync(ITurnContext turnContext, ConversationData data, ConfirmationSubmit submit, CancellationToken cancellationToken)
+    {
+        var caller = CallerResolver.Resolve(turnContext);
+        data.Transcript.Add(Speaker.User, submit.Approved ? "(confirmed on the card)" : "(cancelled on the card)", timeProvider.GetUtcNow());
+        var reply = await runner.RunAsync(turnContext, ct => selfHelp.ConfirmAsync(caller, submit, CorrelationId(turnContext), ct), cancellationToken);
+        if (reply is not null)
+        {
+            await SendActionReplyAsync(turnContext, data, data.LastQuestion ?? string.Empty, reply, cancellationToken);
+        }
+    }
+
+    private async Task SendActionReplyAsync(ITurnContext turnContext, ConversationData data, string question, ActionReply reply, CancellationToken cancellationToken)
+    {
+        data.LastQuestion = question;
+        if (reply.TryKnowledgeInstead && question.Length > 0 &&
+            await knowledge.AnswerAsync(question, cancellationToken) is { Kind: AnswerKind.Answer } answer &&
+            (reply.KnowledgeSubject is null || IsAbout(answer.Article!, reply.KnowledgeSubject)))
+        {
+            // "Outlook is down" with no known outage: say so, then the troubleshooting article.
+            if (reply.Outcome == AuditOutcome.Succeeded)
+            {
+                await SendAsync(turnContext, data, SelfHelpReplies.Render(reply), cancellationToken);
+            }
+
+            await AnswerAsync(turnContext, data, answer, question, cancellationToken);
+            return;
+        }
+
+        await SendAsync(turnContext, data, SelfHelpReplies.Render(reply), cancellationToken);
+        if (reply.NextArticleId is { } articleId && knowledgeSource.Current.Find(articleId) is not null)
+        {
+            await AnswerAsync(turnContext, data, knowledge.AnswerWith(articleId, question), question, cancellationToken);
+        }
+    }
+
+    // "install the printer" is about the printer article; "install fortnite" is not about the generic software one.
+    private static bool IsAbout(KnowledgeArticle article, string subject)
+    {
+        var words = subject.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(w => w.Length > 2).ToList();
+        return words.Count > 0 && words.All(w =>
+            article.Title.Contains(w, StringComparison.OrdinalIgnoreCase) ||
+            article.Tags.Any(t => t.Contains(w, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    private static string CorrelationId(ITurnContext turnContext) =>
+        string.IsNullOrEmpty(turnContext.Activity.Id) ? Guid.NewGuid().ToString("N") : turnContext.Activity.Id;
 
     private async Task<bool> TryPickChoiceAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)
     {
@@ -141,13 +255,25 @@ public sealed class SupportBotActivityHandler(
             if (await generative.WriteAsync(question, answer, cancellationToken) is { } written)
             {
                 data.LastArticleId = written.Citations[0].Source.Article.Id;
-                await SendAsync(turnContext, data, KnowledgeReplies.Generated(written, baseUrl), cancellationToken);
+                await SendAsync(turnContext, data, WithActions(KnowledgeReplies.Generated(written, baseUrl), written.Citations[0].Source.Article), cancellationToken);
                 return;
             }
         }
 
         data.LastArticleId = answer.Article!.Id;
-        await SendAsync(turnContext, data, KnowledgeReplies.Answer(answer, baseUrl), cancellationToken);
+        await SendAsync(turnContext, data, WithActions(KnowledgeReplies.Answer(answer, baseUrl), answer.Article), cancellationToken);
+    }
+
+    // The actions an article offers (its "actions:" list) become buttons next to the feedback ones.
+    private Activity WithActions(Activity reply, KnowledgeArticle article)
+    {
+        var offered = article.Actions
+            .Select(SelfHelpActions.Find)
+            .OfType<SelfHelpAction>()
+            .Where(a => selfHelpOptions.Value.IsEnabled(a.Id))
+            .Select(a => new CardAction(ActionTypes.ImBack, a.Title, value: a.Phrase));
+        reply.SuggestedActions = new SuggestedActions { Actions = [.. offered, .. reply.SuggestedActions?.Actions ?? []] };
+        return reply;
     }
 
     private async Task<bool> TryRecordFeedbackAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)

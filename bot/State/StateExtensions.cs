@@ -3,6 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using SupportBot.Skills.Knowledge;
+using SupportBot.Skills.SelfHelp;
 
 namespace SupportBot.Bot.State;
 
@@ -35,6 +36,9 @@ public static class StateExtensions
         services.AddSingleton<IKnowledgeFeedback>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
             ? ActivatorUtilities.CreateInstance<RedisKnowledgeFeedback>(sp, redis)
             : new InMemoryKnowledgeFeedback());
+        services.AddSingleton<IConfirmationStore>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
+            ? ActivatorUtilities.CreateInstance<RedisConfirmationStore>(sp, redis)
+            : ActivatorUtilities.CreateInstance<InMemoryConfirmationStore>(sp));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
 
         services.AddSingleton<ConversationState>();

@@ -3,6 +3,7 @@ using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Hosting;
+using SupportBot.Bot.SelfHelp;
 
 namespace SupportBot.Bot.Channels.DirectLine;
 
@@ -117,7 +118,10 @@ public static class DirectLineEndpoints
             };
             try
             {
-                await adapter.ProcessAsync(string.Empty, joined, bot.OnTurnAsync, http.RequestAborted);
+                using (CallerResolver.LocalChannelUser(conversation.User.Id))
+                {
+                    await adapter.ProcessAsync(string.Empty, joined, bot.OnTurnAsync, http.RequestAborted);
+                }
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -230,7 +234,12 @@ public static class DirectLineEndpoints
         toBot.ServiceUrl = channel.ServiceUrlFor(http);
         try
         {
-            await adapter.ProcessAsync(string.Empty, toBot, bot.OnTurnAsync, http.RequestAborted);
+            // Only a token-bound user reaches the bot this way, so self-help actions may act as them.
+            using (CallerResolver.LocalChannelUser(conversation.User.Id))
+            {
+                await adapter.ProcessAsync(string.Empty, toBot, bot.OnTurnAsync, http.RequestAborted);
+            }
+
             conversation.MarkDelivered(stored.Id);
             return TypedResults.Ok(new ResourceResponse(stored.Id));
         }

@@ -20,12 +20,19 @@ public sealed class BotHost : WebApplicationFactory<Program>
 
     private BotHost(IReadOnlyDictionary<string, string?> settings, string environment, Action<IServiceCollection>? services)
     {
-        _settings = settings;
+        // Each host writes its own audit log, in a folder of its own, unless the test names one.
+        AuditLogFile = settings.TryGetValue("SelfHelp:AuditLogFile", out var audit) && audit is not null
+            ? audit
+            : Path.Combine(Path.GetTempPath(), "supportbot-tests", Guid.NewGuid().ToString("N"), "self-help.jsonl");
+        _settings = new Dictionary<string, string?>(settings) { ["SelfHelp:AuditLogFile"] = AuditLogFile };
         _environment = environment;
         _services = services;
     }
 
     public LogSink Logs { get; } = new();
+
+    /// <summary>The self-help audit log this host appends to.</summary>
+    public string AuditLogFile { get; }
 
     public Uri BaseAddress { get; private set; } = null!;
 

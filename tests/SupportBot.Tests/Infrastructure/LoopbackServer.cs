@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SupportBot.Tests.Infrastructure;
 
@@ -18,10 +19,13 @@ public sealed class LoopbackServer : IAsyncDisposable
     /// <summary>Where it listens, with a trailing slash.</summary>
     public string BaseUrl { get; }
 
-    public static async Task<LoopbackServer> StartAsync(Action<WebApplication> map)
+    /// <param name="map">Maps the stand-in's endpoints.</param>
+    /// <param name="services">Registers what those endpoints need, before the app is built.</param>
+    public static async Task<LoopbackServer> StartAsync(Action<WebApplication> map, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         map(app);
         await app.StartAsync();
