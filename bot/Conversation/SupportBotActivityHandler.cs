@@ -107,8 +107,15 @@ public sealed class SupportBotActivityHandler(
             return;
         }
 
+        // "Could you…" goes to the model first; anything else only when the knowledge base has no confident answer.
+        if (RequestRecognizer.LooksLikeRequest(question) && await TryPlannedActionAsync(turnContext, data, question, cancellationToken))
+        {
+            return;
+        }
+
         var answer = await knowledge.AnswerAsync(question, cancellationToken);
-        if (answer.Kind != AnswerKind.Answer && await TryPlannedActionAsync(turnContext, data, question, cancellationToken))
+        if (answer.Kind != AnswerKind.Answer && !RequestRecognizer.LooksLikeRequest(question) &&
+            await TryPlannedActionAsync(turnContext, data, question, cancellationToken))
         {
             return;
         }

@@ -20,6 +20,9 @@ public static class SelfHelpReplies
         activity.TextFormat = TextFormatTypes.Markdown;
         if (reply.Confirmation is { } confirmation)
         {
+            // The card says what will happen; the text only introduces it (and is what a screen reader or a
+            // notification shows).
+            activity.Text = "Please confirm — nothing happens until you do.";
             activity.Attachments = [ConfirmationCard(confirmation)];
         }
 

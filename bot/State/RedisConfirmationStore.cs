@@ -30,8 +30,14 @@ public sealed class RedisConfirmationStore(IConnectionMultiplexer redis, IOption
             : (JsonSerializer.Deserialize<PendingConfirmation>((string)fields[0]!, JsonSerializerOptions.Web)!, !fields[1].IsNullOrEmpty);
     }
 
+    // Only an existing confirmation can be used; HSETNX on a vanished key would create one that never expires.
+    private const string UseScript = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HSETNX', KEYS[1], 'used', ARGV[1]) end
+        return 0
+        """;
+
     public async Task<bool> TryUseAsync(string token, CancellationToken cancellationToken) =>
-        await redis.GetDatabase().HashSetAsync(Key(token), "used", time.GetUtcNow().ToString("O"), When.NotExists).WaitAsync(cancellationToken);
+        (int)await redis.GetDatabase().ScriptEvaluateAsync(UseScript, [Key(token)], [time.GetUtcNow().ToString("O")]).WaitAsync(cancellationToken) == 1;
 
     private RedisKey Key(string token) => $"{options.Value.KeyPrefix}confirm:{token}";
 }

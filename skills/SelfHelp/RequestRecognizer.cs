@@ -28,7 +28,7 @@ public static partial class RequestRecognizer
         }
 
         var other = OtherPerson(t);
-        var bulk = Bulk().IsMatch(t);
+        var bulk = IsBulk(t);
         RecognisedRequest With(SelfHelpAction action, string? argument = null) => new(action, argument, other, bulk);
 
         if (SignOutEverywhere().IsMatch(t))
@@ -86,7 +86,7 @@ public static partial class RequestRecognizer
 
         if (Install().Match(t) is { Success: true } install)
         {
-            var app = CleanArgument(install.Groups["app"].Value);
+            var app = CleanArgument(InstallFor().Replace(WithoutForWhom(install.Groups["app"].Value, other), string.Empty));
             return string.IsNullOrEmpty(app) ? null : With(SelfHelpActions.SoftwareInstall, app);
         }
 
@@ -111,11 +111,27 @@ public static partial class RequestRecognizer
             return pronoun.Groups["who"].Value;
         }
 
-        return ForSomeoneElse().Match(text) is { Success: true } forWhom ? forWhom.Groups["who"].Value.Trim() : null;
+        if (ForSomeoneElse().Match(text) is { Success: true } forWhom)
+        {
+            return forWhom.Groups["who"].Value.Trim();
+        }
+
+        // Any other "Name's" ("Megan's and Alex's computers"); the caller's own name is checked against the directory.
+        return NamePossessive().Match(text) is { Success: true } named ? named.Groups["who"].Value : null;
     }
+
+    /// <summary>True when the text asks for many accounts or devices at once ("all devices", "everyone").</summary>
+    public static bool IsBulk(string text) => Bulk().IsMatch(text);
+
+    /// <summary>True when the text asks the bot to do something ("could you…", "please…"), not a question about how.</summary>
+    public static bool LooksLikeRequest(string text) => PoliteRequest().IsMatch(text);
 
     /// <summary>The first email address in the text, if any.</summary>
     public static string? EmailIn(string? text) => text is not null && Email().Match(text) is { Success: true } m ? m.Value : null;
+
+    // "visio for Megan" is about Visio (and Megan, who OtherPerson already names).
+    private static string WithoutForWhom(string app, string? other) =>
+        other is not null && app.EndsWith($" for {other}", StringComparison.OrdinalIgnoreCase) ? app[..^$" for {other}".Length] : app;
 
     private static string CleanArgument(string text)
     {
@@ -123,7 +139,7 @@ public static partial class RequestRecognizer
         return Spaces().Replace(cleaned, " ").Trim(' ', '.', '!', '?', ',', '"', '\'');
     }
 
-    [GeneratedRegex(@"\b(sign|log)\s*(me\s+)?(out|off)\b.*\b(everywhere|all\s+(my\s+)?(devices|sessions|browsers|apps))\b|\brevoke\s+(all\s+)?(my\s+)?(sign[- ]?in\s+)?sessions\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(sign|log)\s*(me\s+)?(out|off)\b.*\b(everywhere|all\s+(my\s+)?(devices|sessions|browsers|apps))\b|\brevoke\s+(all\s+)?(my\s+)?(sign[- ]?in\s+)?sessions\b|\b(sign|log)\s+(everyone|everybody|all\s+users)\s+(out|off)\b|\b(sign|log)\s*(out|off)\s+(everyone|everybody|all\s+users)\b", RegexOptions.IgnoreCase)]
     private static partial Regex SignOutEverywhere();
 
     [GeneratedRegex(@"\b(is|are)\s+(?<service>outlook|teams|sharepoint|onedrive|exchange|email|e-mail|office\s*365|microsoft\s*365|m365|office)\b.*\b(down|broken|not\s+working|out|having\s+(issues|problems)|an?\s+(outage|incident))\b|\b(?<service>outlook|teams|sharepoint|onedrive|exchange|email|office\s*365|microsoft\s*365|m365)\s+(is\s+|seems\s+|looks\s+)?(down|out)\b", RegexOptions.IgnoreCase)]
@@ -156,8 +172,12 @@ public static partial class RequestRecognizer
     [GeneratedRegex(@"\b(?<verb>restart|reboot|sync|synchroni[sz]e)\s+(?<what>[^,;!?]{1,60}?)\s*([,;!?.].*)?$", RegexOptions.IgnoreCase)]
     private static partial Regex DeviceCommand();
 
-    [GeneratedRegex(@"\b(install|installing|download)\s+(?<app>.{1,60}?)(\s+(on|onto|to)\s+my\s+\w+)?\s*[.!?]*$|\b(can|could|may)\s+i\s+(get|have)\s+(?<app>.{1,60}?)\s+installed\b|\bi\s+need\s+(?<app>.{1,60}?)\s+installed\b", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\b(install|installing|download)\s+(?<app>[^,;]{1,60}?)(\s+(on|onto|to)\s+my\s+\w+)?\s*([,;].*)?[.!?]*$|\b(can|could|may)\s+i\s+(get|have)\s+(?<app>.{1,60}?)\s+installed\b|\bi\s+need\s+(?<app>.{1,60}?)\s+installed\b", RegexOptions.IgnoreCase)]
     private static partial Regex Install();
+
+    // The platform or device an app is for is not part of its name ("zoom for Mac", "chrome for my laptop").
+    [GeneratedRegex(@"\s+for\s+(windows|mac|macos|mac\s*os|linux|ios|android|iphone|ipad|work|my\s+(laptop|computer|pc|mac|macbook|phone|iphone|ipad|tablet|device))\s*$", RegexOptions.IgnoreCase)]
+    private static partial Regex InstallFor();
 
     [GeneratedRegex(@"\b(please|pls|my|the|a|an|for\s+me|now|right\s+now|asap|thanks|thank\s+you|app|application|program|software)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Politeness();
@@ -174,6 +194,12 @@ public static partial class RequestRecognizer
     // "Anna's laptop", "the CEO's password" — not "my", and not device names the caller owns (checked later).
     [GeneratedRegex(@"\b(?<who>(?!(?:my|your|our|it|this|that|today|tomorrow)\b)[A-Za-z][\w.-]*)['’]s\s+(?:\w+\s+)?(laptop|computer|pc|device|phone|mobile|iphone|mac|macbook|tablet|ipad|surface|account|password|sessions?|mfa|licen[cs]es?|mailbox)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Possessive();
+
+    [GeneratedRegex(@"\b(?<who>(?!(?:Microsoft|Windows|Apple|Google|Adobe|Today|Tomorrow|Monday|Friday)\b)[A-Z][a-z]+)['’]s\b")]
+    private static partial Regex NamePossessive();
+
+    [GeneratedRegex(@"^\s*(please|pls|kindly)\b|^\s*(please\s+)?(can|could|would|will)\s+you\b|\bi\s+(need|want)\s+you\s+to\b", RegexOptions.IgnoreCase)]
+    private static partial Regex PoliteRequest();
 
     [GeneratedRegex(@"\b(?<who>his|her|their)\s+(laptop|computer|pc|device|phone|mac|account|password|sessions?|mfa|licen[cs]es?)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Pronoun();

@@ -87,7 +87,7 @@ public sealed class SelfHelpPlugin(SelfHelpService service)
             action,
             argument,
             RequestRecognizer.OtherPerson(turn.UserText) ?? (argument is null ? null : RequestRecognizer.OtherPerson(argument)),
-            RequestRecognizer.Recognise(turn.UserText)?.Bulk ?? false);
+            RequestRecognizer.IsBulk(turn.UserText));
         var reply = await service.RequestAsync(turn.Caller, request, turn.CorrelationId, cancellationToken);
         turn.Replies.Add(reply);
         return reply.Confirmation is null

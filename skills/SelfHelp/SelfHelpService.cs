@@ -389,7 +389,9 @@ public sealed class SelfHelpService(
     private async Task<ActionReply> InstallAsync(Attempt attempt, DirectoryUser user, string? argument, CancellationToken cancellationToken)
     {
         var match = catalog.Match(argument);
-        attempt.Target = argument;
+
+        // What was typed stays out of the audit log unless it names a catalog app.
+        attempt.Target = match.IsAmbiguous ? string.Join(", ", match.Apps.Select(a => a.Name)) : null;
         if (match.IsAmbiguous)
         {
             await attempt.AuditAsync(AuditOutcome.Refused, "ambiguous app name", cancellationToken);
@@ -402,7 +404,7 @@ public sealed class SelfHelpService(
         if (match.Only is not { } app)
         {
             var request = Links.SoftwareRequestUrl is { } url ? $"request it at {url}" : "ask the help desk for it";
-            return await attempt.DoneAsync(argument,
+            return await attempt.DoneAsync(null,
                 $"\"{argument}\" isn't in the approved software catalog, so I can't install it. To get it added, {request}: " +
                 "a technician checks licensing and security first.",
                 AuditOutcome.Refused, cancellationToken, "not in the catalog") with

@@ -45,9 +45,15 @@ public sealed partial class SoftwareCatalog
         {
             var file = JsonSerializer.Deserialize<CatalogFile>(File.ReadAllText(path), Json)
                        ?? throw new InvalidDataException("it is empty");
-            var bad = file.Apps.FirstOrDefault(a => string.IsNullOrWhiteSpace(a.Name) || !Guid.TryParse(a.InstallGroupId, out _));
+            var apps = file.Apps ?? throw new InvalidDataException("it has no \"apps\" list");
+            if (apps.Any(a => a is null))
+            {
+                throw new InvalidDataException("its \"apps\" list has an empty entry");
+            }
+
+            var bad = apps.FirstOrDefault(a => string.IsNullOrWhiteSpace(a.Name) || !Guid.TryParse(a.InstallGroupId, out _));
             return bad is null
-                ? new SoftwareCatalog(file.Apps)
+                ? new SoftwareCatalog(apps)
                 : throw new InvalidDataException($"the app \"{bad.Name}\" needs a name and an installGroupId that is a group's object id");
         }
         catch (Exception ex) when (ex is IOException or JsonException or InvalidDataException or UnauthorizedAccessException)
@@ -96,28 +102,34 @@ public sealed partial class SoftwareCatalog
         return Spaces().Replace(NotNameCharacter().Replace(lower, " "), " ").Trim();
     }
 
+    // Optimal string alignment: a swapped pair of letters ("tablaeu") is one typo, not two.
     private static int Distance(string a, string b)
     {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++)
+        {
+            d[i, 0] = i;
+        }
+
         for (var j = 0; j <= b.Length; j++)
         {
-            previous[j] = j;
+            d[0, j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
-            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
             }
-
-            (previous, current) = (current, previous);
         }
 
-        return previous[b.Length];
+        return d[a.Length, b.Length];
     }
 
     [GeneratedRegex(@"[^a-z0-9 ]")]

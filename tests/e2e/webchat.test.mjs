@@ -3,11 +3,10 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { useBot } from './support/bot.mjs';
+import { openPage } from './support/browser.mjs';
 
 const WAIT_MS = 30_000;
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = path.join(import.meta.dirname, 'artifacts');
 const QUESTION = 'How do I connect to the VPN?';
 
@@ -32,38 +31,9 @@ test('the web chat page talks to the bot in a browser', async () => {
   const organisationName = config && config.helpDesk && config.helpDesk.organisationName;
   assert.ok(organisationName, `/api/webchat/config has no helpDesk.organisationName: ${JSON.stringify(config)}`);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1100, height: 800 } });
-  const page = await context.newPage();
-
-  const origin = new URL(bot.baseUrl).origin;
-  const problems = [];
-  const report = (problem) => {
-    problems.push(problem);
-    console.log(`# page problem: ${problem}`);
-  };
-  page.on('console', (message) => {
-    if (message.type() === 'error') {
-      const where = message.location() && message.location().url ? ` (${message.location().url})` : '';
-      report(`console error: ${message.text()}${where}`);
-    }
-  });
-  page.on('pageerror', (error) => report(`uncaught exception: ${error.message}`));
-  page.on('requestfailed', (request) => {
-    if (request.url().startsWith(origin)) {
-      report(`request failed: ${request.method()} ${request.url()}: ${request.failure() && request.failure().errorText}`);
-    }
-  });
-  page.on('response', (response) => {
-    if (response.url().startsWith(origin) && response.status() >= 400) {
-      report(`HTTP ${response.status()} for ${response.request().method()} ${response.url()}`);
-    }
-  });
+  let page;
+  let problems;
+  ({ browser, page, problems } = await openPage(bot.baseUrl, { width: 1100, height: 800 }));
 
   const explain = (what) => bot.describe(`${what}\npage problems:\n${problems.join('\n') || '(none)'}`);
   const step = async (what, action) => {

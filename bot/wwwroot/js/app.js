@@ -6,6 +6,8 @@
 
   var USER_ID_KEY = 'supportbot.userId';
   var USER_NAME = 'You';
+  var DEMO_USER_KEY = 'supportbot.demoUser';
+  var DEMO_GUEST = 'guest'; // the picker's "not in the directory" choice (a UPN always has an @)
   var REQUEST_TIMEOUT_MS = 20000;
   var DEFAULT_HELP_DESK_NAME = 'IT Help Desk';
 
@@ -26,13 +28,18 @@
     emailLink: document.getElementById('contact-email-link'),
     portal: document.getElementById('contact-portal'),
     portalLink: document.getElementById('contact-portal-link'),
-    footer: document.getElementById('site-footer')
+    footer: document.getElementById('site-footer'),
+    demo: document.getElementById('demo-user'),
+    demoSelect: document.getElementById('demo-user-select'),
+    demoHint: document.getElementById('demo-user-hint')
   };
 
   var helpDesk = {};
   var directLine = null;
   var connectionSubscription = null;
   var starting = false;
+  var restartPending = false;
+  var demoUsers = null; // the demo tenant's people ({ id, name }) while the "chat as" picker is shown
 
   // ---- small helpers -------------------------------------------------------------------------------------
 
@@ -84,6 +91,22 @@
     } catch (e) {
       memoryUserId = memoryUserId || 'dl_' + randomHex(8);
       return memoryUserId;
+    }
+  }
+
+  function readStored(key) {
+    try {
+      return window.localStorage.getItem(key);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function store(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (e) {
+      // blocked storage: the choice lasts for this page only
     }
   }
 
@@ -154,6 +177,71 @@
 
     var anyContact = !elements.hours.hidden || !elements.phone.hidden || !elements.email.hidden || !elements.portal.hidden;
     elements.footer.hidden = !anyContact;
+  }
+
+  // ---- demo tenant: "chat as" picker ------------------------------------------------------------------------
+
+  // config.demo is only there in development mode with the Graph sandbox: the local channel binds the user id the
+  // page asks for, so the page can chat as one of the demo tenant's people (or as a guest the directory doesn't know).
+  function applyDemo(config) {
+    var demo = config && config.demo;
+    var users = demo && Array.isArray(demo.users)
+      ? demo.users.filter(function (u) { return u && text(u.id) && text(u.name); })
+      : [];
+    if (!users.length) {
+      demoUsers = null;
+      elements.demo.hidden = true;
+      return;
+    }
+    if (demoUsers) {
+      return; // built on the first start; later starts (retry, "chat as" changes) keep the picker as it is
+    }
+
+    demoUsers = users.map(function (u) { return { id: text(u.id), name: text(u.name), title: text(u.title) }; });
+    var select = elements.demoSelect;
+    select.textContent = '';
+    demoUsers.forEach(function (u) {
+      var option = document.createElement('option');
+      option.value = u.id;
+      option.textContent = u.title ? u.name + ' — ' + u.title : u.name;
+      select.appendChild(option);
+    });
+    var guest = document.createElement('option');
+    guest.value = DEMO_GUEST;
+    guest.textContent = 'Guest (not in the directory)';
+    select.appendChild(guest);
+
+    var tenant = text(demo.tenant);
+    if (tenant) {
+      elements.demoHint.textContent = 'Development mode: self-help actions run against the ' + tenant +
+        ' demo tenant\'s sandbox, not real accounts. Changing the person starts a new chat.';
+    }
+
+    var wanted = readStored(DEMO_USER_KEY) || text(demo.defaultUser);
+    select.value = isDemoChoice(wanted) ? wanted : demoUsers[0].id;
+    elements.demo.hidden = false;
+  }
+
+  function isDemoChoice(value) {
+    return value === DEMO_GUEST || demoUsers.some(function (u) { return u.id === value; });
+  }
+
+  // Who this browser chats as: the picked demo person, or this browser's random (guest) id.
+  function chatIdentity() {
+    if (demoUsers) {
+      var picked = elements.demoSelect.value;
+      for (var i = 0; i < demoUsers.length; i++) {
+        if (demoUsers[i].id === picked) {
+          return { id: demoUsers[i].id, name: demoUsers[i].name, guest: false };
+        }
+      }
+    }
+    return { id: getUserId(), name: USER_NAME, guest: true };
+  }
+
+  function onDemoUserChanged() {
+    store(DEMO_USER_KEY, elements.demoSelect.value);
+    restart();
   }
 
   // ---- status and error panel ------------------------------------------------------------------------------
@@ -271,7 +359,14 @@
     }
   }
 
-  function render(config, userId, token) {
+  // Web Chat keeps its conversation in the element it was rendered into: start over with an empty one.
+  function resetWebChat() {
+    var fresh = elements.webchat.cloneNode(false);
+    elements.webchat.parentNode.replaceChild(fresh, elements.webchat);
+    elements.webchat = fresh;
+  }
+
+  function render(config, identity, token, focus) {
     var dl = (config && config.directLine) || {};
     var directLineOptions = { token: token, webSocket: dl.webSocket === true };
     if (typeof dl.domain === 'string' && dl.domain) {
@@ -295,17 +390,32 @@
     elements.webchat.hidden = false;
     window.WebChat.renderWebChat({
       directLine: directLine,
-      userID: userId,
-      username: USER_NAME,
+      userID: identity.id,
+      username: identity.name,
       locale: navigator.language || 'en-US',
       styleOptions: styleOptions()
     }, elements.webchat);
 
     showStatus('');
-    focusSendBox();
+    if (focus) {
+      focusSendBox();
+    }
   }
 
-  function start() {
+  // A new chat (e.g. as another demo person): ends the current one and starts again. If a start is under way, one
+  // more follows it, with the latest choice.
+  function restart() {
+    if (starting) {
+      restartPending = true;
+      return;
+    }
+    stopDirectLine();
+    resetWebChat();
+    start(false);
+  }
+
+  // focus: move the keyboard focus to the send box once the chat is shown (not when the "chat as" picker has it).
+  function start(focus) {
     if (starting) {
       return;
     }
@@ -315,19 +425,24 @@
     showStatus('Starting the help desk chat…');
 
     var config = null;
-    var userId = getUserId();
+    var identity = null;
 
     requestJson('api/webchat/config')
       .then(function (loaded) {
         config = loaded || {};
         applyHelpDesk(config);
+        applyDemo(config);
+        identity = chatIdentity();
+        if (demoUsers) {
+          showStatus('Starting the help desk chat as ' + (identity.guest ? 'a guest' : identity.name) + '…');
+        }
         if (!window.WebChat || typeof window.WebChat.renderWebChat !== 'function') {
           throw new Error('the chat component (lib/webchat.js) did not load');
         }
         return requestJson('api/directline/token', {
           method: 'POST',
           headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ user: { id: userId, name: USER_NAME } })
+          body: JSON.stringify({ user: { id: identity.id, name: identity.name } })
         });
       })
       .then(function (tokenResponse) {
@@ -335,7 +450,7 @@
         if (typeof token !== 'string' || !token) {
           throw new Error('the token response had no token');
         }
-        render(config, userId, token);
+        render(config, identity, token, focus !== false);
       })
       .catch(function (err) {
         stopDirectLine();
@@ -343,10 +458,15 @@
       })
       .finally(function () {
         starting = false;
+        if (restartPending) {
+          restartPending = false;
+          restart();
+        }
       });
   }
 
-  elements.retry.addEventListener('click', start);
+  elements.retry.addEventListener('click', function () { start(true); });
+  elements.demoSelect.addEventListener('change', onDemoUserChanged);
   applyHelpDesk(null);
-  start();
+  start(true);
 })();

@@ -34,12 +34,34 @@ public sealed class AzureDirectLineTokenTests
 
         var exchange = Assert.Single(azure.Requests);
         Assert.Equal($"Bearer {Secret}", exchange.Authorization);
+        // The browser can't choose who it is on a real deployment: the requested id is replaced by a random one.
         var sentUser = JObject.Parse(exchange.Body)["user"]!;
-        Assert.Equal("dl_ana", (string?)sentUser["id"]);
+        var sentId = (string?)sentUser["id"];
+        Assert.StartsWith("dl_", sentId, StringComparison.Ordinal);
+        Assert.NotEqual("dl_ana", sentId);
         Assert.Equal("Ana Lopez", (string?)sentUser["name"]);
 
         Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
         Assert.DoesNotContain(AllHeaderValues(response), v => v.Contains(Secret, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TokenRequest_GivesEveryRequestItsOwnRandomUserId_WhateverThePageAsks()
+    {
+        await using var azure = await FakeAzureDirectLine.StartAsync();
+        await using var host = BotHost.Start(SettingsFor(azure.Endpoint));
+        using var client = host.NewClient();
+
+        foreach (var body in new[] { "{\"user\":{\"id\":\"AdeleV@contoso.com\",\"name\":\"Adele Vance\"}}", "{\"user\":{\"id\":\"AdeleV@contoso.com\"}}", string.Empty })
+        {
+            var response = await client.PostAsync("api/directline/token", Json(body));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var sentIds = azure.Requests.Select(r => (string?)JObject.Parse(r.Body)["user"]?["id"]).ToList();
+        Assert.Equal(3, sentIds.Count);
+        Assert.All(sentIds, id => Assert.Matches("^dl_[A-Za-z0-9_-]{16}$", id));
+        Assert.Equal(3, sentIds.Distinct().Count());
     }
 
     [Fact]
@@ -53,7 +75,9 @@ public sealed class AzureDirectLineTokenTests
         var body = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(azure.Endpoint, (string?)JObject.Parse(body)["directLine"]?["domain"]);
+        var config = JObject.Parse(body);
+        Assert.Equal(azure.Endpoint, (string?)config["directLine"]?["domain"]);
+        Assert.Equal(JTokenType.Null, config["demo"]?.Type); // no "chat as" picker: Azure's tokens don't take the page's user id
         Assert.DoesNotContain(Secret, body, StringComparison.Ordinal);
         Assert.DoesNotContain(AllHeaderValues(response), v => v.Contains(Secret, StringComparison.Ordinal));
     }

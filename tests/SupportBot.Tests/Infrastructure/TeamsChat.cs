@@ -61,7 +61,12 @@ public sealed class TeamsChat(HttpClient client, ChannelRecorder channel, TeamsU
 
 public static class ReplyExtensions
 {
-    public static string Text(this IEnumerable<JObject> replies) => string.Join("\n---\n", replies.Select(r => (string?)r["text"]));
+    /// <summary>What the replies say: their text and the text of any Adaptive Card they carry.</summary>
+    public static string Text(this IEnumerable<JObject> replies) => string.Join("\n---\n", replies.Select(r =>
+        string.Join('\n', new[] { (string?)r["text"] }.Concat(
+            (r["attachments"] as JArray ?? [])
+                .SelectMany(a => a["content"]?["body"] as JArray ?? [])
+                .Select(b => (string?)b["text"])))));
 
     public static IReadOnlyList<string> Buttons(this IEnumerable<JObject> replies) =>
         [.. replies.SelectMany(r => r["suggestedActions"]?["actions"]?.Select(a => (string)a["value"]!) ?? [])];

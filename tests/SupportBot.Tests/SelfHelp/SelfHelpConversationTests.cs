@@ -273,6 +273,7 @@ public sealed class SelfHelpConversationTests : IAsyncLifetime
 
         Assert.Contains("isn't in the approved software catalog", replies.Text(), StringComparison.Ordinal);
         Assert.Contains("https://support.contoso.example/software", replies.Text(), StringComparison.Ordinal);
+        Assert.DoesNotContain("fortnite", await File.ReadAllTextAsync(_host.AuditLogFile), StringComparison.OrdinalIgnoreCase);
     }
 
     [Theory]
