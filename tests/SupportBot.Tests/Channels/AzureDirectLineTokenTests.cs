@@ -108,7 +108,8 @@ public sealed class AzureDirectLineTokenTests
     [Fact]
     public async Task TokenRequest_WhenAzureCannotBeReached_Answers502SayingSo()
     {
-        var nothingListening = $"http://127.0.0.1:{RedisServer.FreePort()}/v3/directline";
+        using var closed = new ClosedPort();
+        var nothingListening = $"http://127.0.0.1:{closed.Port}/v3/directline";
         await using var host = BotHost.Start(SettingsFor(nothingListening));
         using var client = host.NewClient();
 

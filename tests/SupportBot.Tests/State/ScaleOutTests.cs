@@ -99,8 +99,9 @@ public sealed class ScaleOutTests(RedisServer redis) : IAsyncLifetime
 }
 
 /// <summary>What happens while Redis is down: alive, not ready, and messages deferred rather than lost.</summary>
-public sealed class RedisDownTests : IAsyncLifetime
+public sealed class RedisDownTests : IAsyncLifetime, IDisposable
 {
+    private readonly ClosedPort _redisPort = new();
     private BotHost _host = null!;
     private ChannelRecorder _channel = null!;
 
@@ -108,7 +109,7 @@ public sealed class RedisDownTests : IAsyncLifetime
     {
         _host = BotHost.Start(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{RedisServer.FreePort()},connectTimeout=200,syncTimeout=500,asyncTimeout=500",
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{_redisPort.Port},connectTimeout=200,syncTimeout=500,asyncTimeout=500",
             ["State:TurnLockTimeout"] = "00:00:01",
         });
         _channel = await ChannelRecorder.StartAsync();
@@ -119,6 +120,8 @@ public sealed class RedisDownTests : IAsyncLifetime
         await _channel.DisposeAsync();
         await _host.DisposeAsync();
     }
+
+    public void Dispose() => _redisPort.Dispose();
 
     [Fact]
     public async Task Liveness_IsOk_ButReadiness_Is503()
