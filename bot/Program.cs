@@ -3,17 +3,26 @@ using SupportBot.Bot.Hosting;
 using SupportBot.Bot.Knowledge;
 using SupportBot.Bot.SelfHelp;
 using SupportBot.Bot.State;
+using SupportBot.Bot.Technicians;
+using SupportBot.Bot.Tickets;
 using SupportBot.Skills.HelpDesk;
 using SupportBot.Skills.Knowledge;
+
+if (PasswordHashCommand.TryRun(args))
+{
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddKnowledge();
 builder.AddHelpDesk();
 builder.AddSelfHelpActions();
+builder.AddHandoff();
 builder.AddBotState();
 builder.AddBot();
 builder.AddDirectLine();
+builder.AddTechnicianConsole();
 
 var app = builder.Build();
 
@@ -28,6 +37,7 @@ app.MapDirectLine();
 app.MapKnowledgeEndpoints();
 app.MapSelfHelp();
 app.MapHealthEndpoints();
+app.MapTechnicianConsole();
 
 app.Run();
 

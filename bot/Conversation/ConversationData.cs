@@ -1,4 +1,5 @@
 using SupportBot.Skills.Conversation;
+using SupportBot.Skills.Tickets;
 
 namespace SupportBot.Bot.Conversation;
 
@@ -19,4 +20,56 @@ public sealed class ConversationData
 
     /// <summary>Consecutive questions the knowledge base could not answer.</summary>
     public int Misses { get; set; }
+
+    /// <summary>Articles shown in this conversation and the feedback on them (for a ticket), most recent last.</summary>
+    public List<ArticleShown> ArticlesShown { get; set; } = [];
+
+    /// <summary>Self-help actions tried and how they ended (for a ticket), most recent last.</summary>
+    public List<ActionTried> ActionsTried { get; set; } = [];
+
+    /// <summary>The handoff being prepared or just filed.</summary>
+    public PendingEscalation? Escalation { get; set; }
+
+    /// <summary>Numbers this conversation's escalations, so each gets its own idempotency key.</summary>
+    public int Escalations { get; set; }
+
+    public const int MaxRemembered = 20;
+
+    public void Remember(ArticleShown article)
+    {
+        ArticlesShown.RemoveAll(a => a.ArticleId == article.ArticleId);
+        ArticlesShown.Add(article);
+        if (ArticlesShown.Count > MaxRemembered)
+        {
+            ArticlesShown.RemoveAt(0);
+        }
+    }
+
+    public void Remember(ActionTried action)
+    {
+        ActionsTried.Add(action);
+        if (ActionsTried.Count > MaxRemembered)
+        {
+            ActionsTried.RemoveAt(0);
+        }
+    }
+}
+
+/// <summary>A handoff the employee is reviewing before it is sent (or was sent, for a double click).</summary>
+public sealed class PendingEscalation
+{
+    public string Key { get; set; } = string.Empty;
+
+    /// <summary>The employee's own words: what they first asked, plus any details they added.</summary>
+    public string Description { get; set; } = string.Empty;
+
+    public string Category { get; set; } = "general";
+
+    /// <summary>True while the bot waits for the employee's extra details.</summary>
+    public bool AwaitingDetails { get; set; }
+
+    /// <summary>Set once filed (or queued): a second "Send it" answers with this rather than filing again.</summary>
+    public string? FiledNumber { get; set; }
+
+    public bool Queued { get; set; }
 }

@@ -4,11 +4,13 @@ using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Knowledge;
 using SupportBot.Bot.SelfHelp;
+using SupportBot.Bot.Tickets;
 using SupportBot.Skills.Conversation;
 using SupportBot.Skills.HelpDesk;
 using SupportBot.Skills.Knowledge;
 using SupportBot.Skills.Knowledge.Generative;
 using SupportBot.Skills.SelfHelp;
+using SupportBot.Skills.Tickets;
 
 namespace SupportBot.Bot.Conversation;
 
@@ -26,6 +28,8 @@ public sealed class SupportBotActivityHandler(
     SelfHelpService selfHelp,
     SelfHelpPlanner planner,
     SelfHelpRunner runner,
+    EscalationConversation escalation,
+    TechnicianChannel technicianChannel,
     IOptions<SelfHelpOptions> selfHelpOptions,
     TimeProvider timeProvider,
     ILogger<SupportBotActivityHandler> logger) : TeamsActivityHandler
@@ -64,6 +68,13 @@ public sealed class SupportBotActivityHandler(
         await SendAsync(turnContext, data, helpDesk.Welcome(newcomer.Name), cancellationToken);
     }
 
+    // Claim / Reply / Resolve on a ticket card in the technicians' Teams channel (Action.Execute).
+    protected override async Task<AdaptiveCardInvokeResponse> OnAdaptiveCardInvokeAsync(
+        ITurnContext<IInvokeActivity> turnContext, AdaptiveCardInvokeValue invokeValue, CancellationToken cancellationToken) =>
+        invokeValue.Action?.Verb?.StartsWith("ticket.", StringComparison.Ordinal) == true
+            ? await technicianChannel.HandleAsync(turnContext, invokeValue, cancellationToken)
+            : await base.OnAdaptiveCardInvokeAsync(turnContext, invokeValue, cancellationToken);
+
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
         var data = await _conversationData.GetAsync(turnContext, () => new ConversationData(), cancellationToken);
@@ -83,6 +94,12 @@ public sealed class SupportBotActivityHandler(
         data.Transcript.Add(Speaker.User, text, timeProvider.GetUtcNow());
         logger.LogDebug("Message {ActivityId} received on {ChannelId}", turnContext.Activity.Id, turnContext.Activity.ChannelId);
 
+        // A live chat with a technician, a handoff being prepared, a ticket's status or rating.
+        if (await escalation.TryHandleAsync(turnContext, data, text, cancellationToken))
+        {
+            return;
+        }
+
         if (await TryPickChoiceAsync(turnContext, data, text, cancellationToken) ||
             await TryRecordFeedbackAsync(turnContext, data, text, cancellationToken))
         {
@@ -92,12 +109,6 @@ public sealed class SupportBotActivityHandler(
         if (SmallTalk.Recognise(text) is { } smallTalk)
         {
             await SendAsync(turnContext, data, KnowledgeReplies.SmallTalkReply(smallTalk, helpDesk), cancellationToken);
-            return;
-        }
-
-        if (string.Equals(text, SelfHelpReplies.TalkToTechnician, StringComparison.OrdinalIgnoreCase))
-        {
-            await SendAsync(turnContext, data, "A technician can take it from here. " + helpDesk.HowToReachAPerson(), cancellationToken);
             return;
         }
 
@@ -134,7 +145,7 @@ public sealed class SupportBotActivityHandler(
             default:
                 data.LastArticleId = null;
                 data.Misses++;
-                await SendAsync(turnContext, data, KnowledgeReplies.NoMatch(helpDesk), cancellationToken);
+                await SendAsync(turnContext, data, OfferATechnicianAfterMisses(KnowledgeReplies.NoMatch(helpDesk), data), cancellationToken);
                 break;
         }
     }
@@ -191,6 +202,11 @@ public sealed class SupportBotActivityHandler(
     private async Task SendActionReplyAsync(ITurnContext turnContext, ConversationData data, string question, ActionReply reply, CancellationToken cancellationToken)
     {
         data.LastQuestion = question;
+        if (reply.ActionId is { } actionId)
+        {
+            data.Remember(new ActionTried(actionId, reply.Target, reply.Outcome.ToString()));
+        }
+
         if (reply.TryKnowledgeInstead && question.Length > 0 &&
             await knowledge.AnswerAsync(question, cancellationToken) is { Kind: AnswerKind.Answer } answer &&
             (reply.KnowledgeSubject is null || IsAbout(answer.Article!, reply.KnowledgeSubject)))
@@ -245,7 +261,7 @@ public sealed class SupportBotActivityHandler(
         if (string.Equals(text, "Neither of these", StringComparison.OrdinalIgnoreCase))
         {
             data.Misses++;
-            await SendAsync(turnContext, data, KnowledgeReplies.NoMatch(helpDesk), cancellationToken);
+            await SendAsync(turnContext, data, OfferATechnicianAfterMisses(KnowledgeReplies.NoMatch(helpDesk), data), cancellationToken);
             return true;
         }
 
@@ -262,13 +278,26 @@ public sealed class SupportBotActivityHandler(
             if (await generative.WriteAsync(question, answer, cancellationToken) is { } written)
             {
                 data.LastArticleId = written.Citations[0].Source.Article.Id;
+                data.Remember(new ArticleShown(written.Citations[0].Source.Article.Id, written.Citations[0].Source.Article.Title, null));
                 await SendAsync(turnContext, data, WithActions(KnowledgeReplies.Generated(written, baseUrl), written.Citations[0].Source.Article), cancellationToken);
                 return;
             }
         }
 
         data.LastArticleId = answer.Article!.Id;
+        data.Remember(new ArticleShown(answer.Article.Id, answer.Article.Title, null));
         await SendAsync(turnContext, data, WithActions(KnowledgeReplies.Answer(answer, baseUrl), answer.Article), cancellationToken);
+    }
+
+    // Two questions in a row the knowledge base couldn't answer: a person is the better next step.
+    private static Activity OfferATechnicianAfterMisses(Activity reply, ConversationData data)
+    {
+        if (data.Misses >= 2)
+        {
+            reply.SuggestedActions = new SuggestedActions { Actions = [new CardAction(ActionTypes.ImBack, SelfHelpReplies.TalkToTechnician, value: SelfHelpReplies.TalkToTechnician)] };
+        }
+
+        return reply;
     }
 
     // The actions an article offers (its "actions:" list) become buttons next to the feedback ones.
@@ -293,13 +322,27 @@ public sealed class SupportBotActivityHandler(
 
         if (data.LastArticleId is { } articleId)
         {
+            if (data.ArticlesShown.FirstOrDefault(a => a.ArticleId == articleId) is { } shown)
+            {
+                data.Remember(shown with { Helped = helpful });
+            }
+
             await feedback.RecordAsync(
                 new ArticleFeedback(articleId, data.LastQuestion ?? string.Empty, helpful, turnContext.Activity.ChannelId, timeProvider.GetUtcNow()),
                 cancellationToken);
             data.LastArticleId = null;
         }
 
-        await SendAsync(turnContext, data, helpful ? KnowledgeReplies.Helped() : KnowledgeReplies.NotHelped(helpDesk), cancellationToken);
+        if (helpful)
+        {
+            await SendAsync(turnContext, data, KnowledgeReplies.Helped(), cancellationToken);
+        }
+        else
+        {
+            // "Still stuck": straight to what a technician would get, so the employee can send it in one click.
+            await escalation.OfferAsync(turnContext, data, cancellationToken);
+        }
+
         return true;
     }
 

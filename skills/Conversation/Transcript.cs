@@ -29,7 +29,8 @@ public sealed class Transcript
             return;
         }
 
-        var trimmed = text.Trim();
+        // Secrets never enter the story that tickets, technicians and logs read.
+        var trimmed = Redactor.Redact(text.Trim());
         if (trimmed.Length > MaxLineLength)
         {
             trimmed = string.Concat(trimmed.AsSpan(0, MaxLineLength - 1), "…");

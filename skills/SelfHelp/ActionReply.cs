@@ -20,6 +20,12 @@ public sealed record ActionReply(string Text, AuditOutcome Outcome)
     /// <summary>When set, a knowledge answer is used instead only if its article is about this (the app name asked for).</summary>
     public string? KnowledgeSubject { get; init; }
 
+    /// <summary>The action this reply is about (for the ticket's "actions tried").</summary>
+    public string? ActionId { get; init; }
+
+    /// <summary>What it acted on, as the audit log names it.</summary>
+    public string? Target { get; init; }
+
     /// <summary>A knowledge article worth showing next (e.g. the lost-device article after signing out everywhere).</summary>
     public string? NextArticleId { get; init; }
 }

@@ -586,13 +586,13 @@ public sealed class SelfHelpService(
         {
             Target = target ?? Target;
             await AuditAsync(outcome, reason, cancellationToken);
-            return new ActionReply(service.IsDemo && outcome != AuditOutcome.Cancelled ? text + DemoNote : text, outcome);
+            return new ActionReply(service.IsDemo && outcome != AuditOutcome.Cancelled ? text + DemoNote : text, outcome) { ActionId = Action.Id, Target = Target };
         }
 
         public async Task<ActionReply> RefuseAsync(string reason, string text, CancellationToken cancellationToken, bool offerTechnician = false)
         {
             await AuditAsync(AuditOutcome.Refused, reason, cancellationToken);
-            return new ActionReply(text, offerTechnician ? AuditOutcome.NeedsTechnician : AuditOutcome.Refused);
+            return new ActionReply(text, offerTechnician ? AuditOutcome.NeedsTechnician : AuditOutcome.Refused) { ActionId = Action.Id, Target = Target };
         }
 
         public async Task<ActionReply> FailAsync(ConnectorException ex, CancellationToken cancellationToken)
@@ -610,7 +610,7 @@ public sealed class SelfHelpService(
                 ConnectorFailure.Timeout => "Microsoft 365 didn't answer in time, so I stopped waiting. Please try again in a few minutes; if it keeps happening, a technician can help.",
                 _ => "Microsoft 365 had a problem answering me. Please try again in a few minutes; if it keeps happening, a technician can help.",
             };
-            return new ActionReply(text, AuditOutcome.Failed);
+            return new ActionReply(text, AuditOutcome.Failed) { ActionId = Action.Id, Target = Target };
         }
     }
 }

@@ -14,7 +14,7 @@ namespace SupportBot.Tests.Infrastructure;
 /// <summary>The real bot host (Program) on Kestrel at a free loopback port, with test settings.</summary>
 public sealed class BotHost : WebApplicationFactory<Program>
 {
-    private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Dictionary<string, string?> _settings;
     private readonly string _environment;
     private readonly Action<IServiceCollection>? _services;
 
@@ -25,6 +25,12 @@ public sealed class BotHost : WebApplicationFactory<Program>
             ? audit
             : Path.Combine(Path.GetTempPath(), "supportbot-tests", Guid.NewGuid().ToString("N"), "self-help.jsonl");
         _settings = new Dictionary<string, string?>(settings) { ["SelfHelp:AuditLogFile"] = AuditLogFile };
+
+        // …and its own ticket database.
+        if (!settings.ContainsKey("Tickets:DatabaseFile"))
+        {
+            _settings["Tickets:DatabaseFile"] = Path.Combine(Path.GetDirectoryName(AuditLogFile)!, "tickets.db");
+        }
         _environment = environment;
         _services = services;
     }

@@ -12,12 +12,16 @@ namespace SupportBot.Tests.Infrastructure;
 public sealed class ChannelRecorder : IAsyncDisposable
 {
     private readonly ConcurrentQueue<JObject> _received = new();
+    private readonly ConcurrentQueue<JObject> _updated = new();
     private LoopbackServer _server = null!;
     private int _next;
 
     public string ServiceUrl { get; private set; } = string.Empty;
 
     public IReadOnlyList<JObject> Received => [.. _received];
+
+    /// <summary>Activities the bot replaced (UpdateActivity), with <c>updatedActivityId</c> added.</summary>
+    public IReadOnlyList<JObject> Updated => [.. _updated];
 
     public static async Task<ChannelRecorder> StartAsync()
     {
@@ -31,6 +35,16 @@ public sealed class ChannelRecorder : IAsyncDisposable
             recorder._received.Enqueue(activity);
             return Results.Json(new { id = $"reply-{Interlocked.Increment(ref recorder._next)}" });
         });
+
+            // UpdateActivity (a card changed for everyone in the conversation).
+            app.MapPut("/v3/conversations/{conversationId}/activities/{activityId}", async (string conversationId, string activityId, HttpRequest request) =>
+            {
+                using var reader = new StreamReader(request.Body);
+                var activity = JObject.Parse(await reader.ReadToEndAsync());
+                activity["updatedActivityId"] = activityId;
+                recorder._updated.Enqueue(activity);
+                return Results.Json(new { id = activityId });
+            });
 
             // Teams looks up a joining member's profile (TeamsInfo.GetMemberAsync) before the bot greets them.
             app.MapGet("/v3/conversations/{conversationId}/members/{memberId}", (string memberId) =>

@@ -42,13 +42,13 @@ public sealed class KnowledgeConversationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task StillStuck_SaysHowToReachAPerson_AndIsRecordedAsNotHelpful()
+    public async Task StillStuck_OffersATechnicianWithTheStory_AndIsRecordedAsNotHelpful()
     {
         await SayAsync("outlook isn't syncing my emails");
 
         var reply = await SayAsync("Still stuck");
 
-        Assert.Contains("To reach a person", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.Contains("Here's what I'll send to the IT team", (string?)reply["text"], StringComparison.Ordinal);
         var feedback = Assert.Single(await _host.Services.GetRequiredService<IKnowledgeFeedback>().RecentAsync(10, default));
         Assert.False(feedback.Helpful);
         Assert.Equal("outlook-not-syncing", feedback.ArticleId);

@@ -1,0 +1,100 @@
+using System.Globalization;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
+using Newtonsoft.Json;
+using SupportBot.Bot.Hosting;
+using SupportBot.Skills.Tickets;
+
+namespace SupportBot.Bot.Tickets;
+
+/// <summary>
+/// Tells employees what happened to their ticket in their own channel, from the conversation reference stored with
+/// it. A conversation that no longer exists (the bot was removed, the chat expired) throws
+/// <see cref="EmployeeUnreachableException"/>; callers keep the ticket change and report it.
+/// </summary>
+public sealed class ProactiveTicketNotifier(
+    SupportBotAdapter adapter,
+    IOptions<BotCredentialsOptions> credentials,
+    ILogger<ProactiveTicketNotifier> logger) : ITicketNotifier
+{
+    public Task TicketFiledAsync(TicketDraft draft, TicketReceipt receipt, CancellationToken cancellationToken) =>
+        SendAsync(draft.Requester, MessageFactory.Text(
+            $"Good news: the ticket system is back and your request is filed as **{receipt.Number}**. A technician will pick it up; I'll tell you here when they do."),
+            receipt.Number, cancellationToken);
+
+    public Task TicketClaimedAsync(TicketRecord ticket, CancellationToken cancellationToken) =>
+        SendAsync(ticket.Requester, MessageFactory.Text(
+            $"**{TechnicianName(ticket)}** from IT has picked up your ticket {ticket.Number} and joined this chat. " +
+            "Your messages now go straight to them."),
+            ticket.Number, cancellationToken);
+
+    public Task TechnicianMessageAsync(TicketRecord ticket, TicketMessage message, CancellationToken cancellationToken) =>
+        SendAsync(ticket.Requester, MessageFactory.Text($"**{message.Author} (IT):** {message.Text}"), ticket.Number, cancellationToken);
+
+    public Task RelayEndedAsync(TicketRecord ticket, CancellationToken cancellationToken) =>
+        SendAsync(ticket.Requester, MessageFactory.Text(
+            $"{TechnicianName(ticket)} has left the chat. You're talking to SupportBot again — ticket {ticket.Number} stays open until it's resolved."),
+            ticket.Number, cancellationToken);
+
+    public Task TicketResolvedAsync(TicketRecord ticket, CancellationToken cancellationToken)
+    {
+        var note = string.IsNullOrWhiteSpace(ticket.ResolutionNote) ? string.Empty : $" {TechnicianName(ticket)} noted: \"{ticket.ResolutionNote}\"";
+        var reply = MessageFactory.Text(
+            $"Your ticket **{ticket.Number}** is resolved.{note}\n\nHow did we do? Rate it from 1 (poor) to 5 (great).");
+        reply.SuggestedActions = new SuggestedActions
+        {
+            Actions = [.. Enumerable.Range(1, 5).Select(n => new CardAction(ActionTypes.ImBack, $"{n} ★", value: EscalationConversation.RatingText(ticket.Number, n)))],
+        };
+        return SendAsync(ticket.Requester, reply, ticket.Number, cancellationToken);
+    }
+
+    private static string TechnicianName(TicketRecord ticket) => ticket.AssignedTo?.DisplayName ?? "A technician";
+
+    private async Task SendAsync(Requester requester, IActivity message, string ticketNumber, CancellationToken cancellationToken)
+    {
+        var reference = requester.ConversationReference is { Length: > 0 } json
+            ? JsonConvert.DeserializeObject<ConversationReference>(json)
+            : null;
+        if (reference?.Conversation?.Id is null || reference.ServiceUrl is null)
+        {
+            throw new EmployeeUnreachableException($"Ticket {ticketNumber} has no conversation to reach its requester in.");
+        }
+
+        // The adapter's turn error handler would swallow a failed send (and try to apologise into the same dead
+        // conversation), so the failure is caught inside the turn and raised here.
+        Exception? failure = null;
+        try
+        {
+            await adapter.ContinueConversationAsync(
+                credentials.Value.MicrosoftAppId ?? string.Empty,
+                reference,
+                async (turn, ct) =>
+                {
+                    try
+                    {
+                        await turn.SendActivityAsync(message, ct);
+                    }
+                    catch (Exception sendFailure) when (sendFailure is not OperationCanceledException)
+                    {
+                        failure = sendFailure;
+                    }
+                },
+                cancellationToken);
+        }
+        catch (Exception turnFailure) when (turnFailure is not OperationCanceledException)
+        {
+            failure = turnFailure;
+        }
+
+        if (failure is { } ex)
+        {
+            logger.LogWarning(ex, "Could not reach the requester of ticket {TicketNumber} in their conversation", ticketNumber);
+            throw new EmployeeUnreachableException(
+                string.Create(CultureInfo.InvariantCulture, $"The employee's conversation for {ticketNumber} can't be reached any more ({ex.GetType().Name})."), ex);
+        }
+    }
+}
+
+/// <summary>The employee's conversation can't be reached (it no longer exists, or the bot was removed from it).</summary>
+public sealed class EmployeeUnreachableException(string message, Exception? inner = null) : Exception(message, inner);
