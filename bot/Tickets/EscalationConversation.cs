@@ -28,6 +28,7 @@ public sealed partial class EscalationConversation(
     HelpDeskProfile helpDesk,
     IOptions<TicketOptions> options,
     TechnicianChannel technicians,
+    TicketSummaryWriter summaries,
     TimeProvider time,
     ILogger<EscalationConversation> logger)
 {
@@ -158,6 +159,13 @@ public sealed partial class EscalationConversation(
     {
         await turn.SendActivityAsync(new Activity(ActivityTypes.Typing), cancellationToken);
         var draft = await DraftAsync(turn, data, pending, cancellationToken);
+
+        // The review showed the assembled summary; the ticket gets the model's when one is configured.
+        if (summaries.UsesModel)
+        {
+            draft = draft with { Summary = await summaries.WriteAsync(draft, cancellationToken) };
+        }
+
         var result = await escalations.EscalateAsync(draft, cancellationToken);
         if (result.Receipt is { } receipt)
         {
@@ -227,6 +235,7 @@ public sealed partial class EscalationConversation(
             Transcript = transcript,
             Articles = articles,
             Actions = actions,
+            DeviceInfo = actions.LastOrDefault(a => a.ActionId.StartsWith("device.", StringComparison.Ordinal) && a.Target is not null)?.Target,
             CreatedAt = time.GetUtcNow(),
         };
     }

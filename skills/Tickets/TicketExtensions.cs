@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Azure.Core;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SupportBot.Skills.Knowledge.Generative;
 using SupportBot.Skills.Tickets.Embedded;
 using SupportBot.Skills.Tickets.Jira;
 using SupportBot.Skills.Tickets.ServiceNow;
@@ -51,6 +54,14 @@ public static class TicketExtensions
             _ => sp.GetRequiredService<EmbeddedTicketDesk>(),
         });
 
+        services.AddSingleton(sp =>
+        {
+            var llm = sp.GetRequiredService<IOptions<GenerativeOptions>>();
+            var kernel = llm.Value.IsConfigured
+                ? GenerativeExtensions.CreateKernel(llm.Value, sp.GetRequiredService<IHttpClientFactory>().CreateClient(GenerativeExtensions.HttpClientName), sp.GetService<TokenCredential>())
+                : null;
+            return new TicketSummaryWriter(kernel, llm, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<TicketSummaryWriter>>());
+        });
         services.AddSingleton<EscalationService>();
         services.AddHostedService<OutboxDrainer>();
         return builder;

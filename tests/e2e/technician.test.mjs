@@ -1,7 +1,7 @@
 // The technician console (bot/wwwroot/technician) in headless Chromium (playwright-core): an anonymous browser is
 // sent to the sign-in page, a wrong password gets the generic answer, and the Development account 'tech' (its
 // password read from the bot's log) works a ticket that an employee filed from the web chat page ("talk to a
-// person"): queue, detail, claim, reply, the employee's answer, resolve. Ticket text with HTML in it must show as text.
+// person"): queue, detail, claim, reply, the employee's answer, resolve, rating. Ticket text with HTML in it must show as text.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -21,7 +21,10 @@ const USER_BUBBLE = '#webchat .webchat__bubble--from-user';
 
 // Written into the ticket by the employee: if the console ever treated ticket text as HTML, these would run.
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><b>bold</b>';
-const PROBLEM = `My second monitor stays black after docking ${HOSTILE}`;
+// Nothing in the knowledge base covers these, so the bot offers a technician after the second one.
+const FIRST_MISS = "The zorblax on my desk won't glorp";
+const SECOND_MISS = 'The zorblax still refuses to glorp';
+const PROBLEM = `It shows this text: ${HOSTILE}`;
 
 // This file's bot gets a ticket database of its own, so the queue starts empty and no other test's tickets show.
 // (node --test runs each file in its own process: this setting reaches only this file's bot.)
@@ -147,10 +150,19 @@ test('a technician works a ticket an employee filed from web chat: queue, detail
   };
   await e.step('loading the web chat page', () => employee.page.goto(`${bot.baseUrl}/`, { waitUntil: 'load', timeout: WAIT_MS }));
   await waitForBot('welcoming the employee', 'IT help desk');
-  await say('talk to a person');
-  await waitForBot('asking what the problem is', 'what do you need help with?');
-  await say(PROBLEM);
+  await say(FIRST_MISS);
+  await waitForBot('saying honestly it has no article', /couldn.t find anything about that/);
+  await say(SECOND_MISS);
+  const offer = employee.page.locator('button:visible', { hasText: 'Talk to a technician' }).first();
+  await e.step('waiting for the offer of a technician after two misses', () => offer.waitFor({ state: 'visible', timeout: WAIT_MS }));
+  await offer.click();
   await waitForBot('showing what will be sent', /Here.s what I.ll send to the IT team/); // Web Chat curls the apostrophes
+  const addDetails = employee.page.locator('button:visible', { hasText: 'Add details' }).first();
+  await e.step('waiting for the "Add details" button', () => addDetails.waitFor({ state: 'visible', timeout: WAIT_MS }));
+  await addDetails.click();
+  await waitForBot('asking for the details', 'Go ahead');
+  await say(PROBLEM);
+  await e.step('waiting for the updated review', () => employee.page.locator(BOT_BUBBLE).filter({ hasText: /Here.s what I.ll send/ }).nth(1).waitFor({ state: 'visible', timeout: WAIT_MS }));
   const sendIt = employee.page.locator('button:visible', { hasText: 'Send it' }).first();
   await e.step('waiting for the "Send it" button', () => sendIt.waitFor({ state: 'visible', timeout: WAIT_MS }));
   await sendIt.click();
@@ -171,7 +183,7 @@ test('a technician works a ticket an employee filed from web chat: queue, detail
   await t.step('waiting for the heading to take the focus', () =>
     tech.page.waitForFunction(() => document.activeElement && document.activeElement.id === 'detail-heading', null, { timeout: 5_000 }));
   await t.step('waiting for the description', () =>
-    tech.page.locator('#detail-description').filter({ hasText: 'second monitor stays black' }).waitFor({ timeout: WAIT_MS }));
+    tech.page.locator('#detail-description').filter({ hasText: 'zorblax still refuses to glorp' }).waitFor({ timeout: WAIT_MS }));
   assert.ok((await tech.page.locator('#detail-description').textContent()).includes(HOSTILE),
     'the description shows the HTML the employee typed as text');
   assert.ok((await tech.page.locator('#detail-transcript').textContent()).includes(HOSTILE),
@@ -210,6 +222,11 @@ test('a technician works a ticket an employee filed from web chat: queue, detail
   await t.step('waiting for the ticket to show as resolved', () =>
     tech.page.locator('#detail-state').filter({ hasText: 'Resolved' }).waitFor({ timeout: WAIT_MS }));
   await waitForBot('saying the ticket is resolved', `${number} is resolved`);
+  const fiveStars = employee.page.locator('button:visible', { hasText: '5 ★' }).first();
+  await e.step('waiting for the rating buttons', () => fiveStars.waitFor({ state: 'visible', timeout: WAIT_MS }));
+  await fiveStars.click();
+  await waitForBot('thanking for the rating', 'Thanks for the rating');
+  await e.screenshot('technician-employee-rated.png');
   assert.ok(await tech.page.locator('#action-claim').isDisabled(), 'a resolved ticket can no longer be claimed');
   assert.ok(await tech.page.locator('#action-resolve').isDisabled(), 'a resolved ticket can no longer be resolved');
   // The open ticket scrolls inside its panel: show the messages, as the technician sees them.
