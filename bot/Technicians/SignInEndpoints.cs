@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using SupportBot.Skills.Tickets;
 
 namespace SupportBot.Bot.Technicians;
@@ -12,6 +13,8 @@ namespace SupportBot.Bot.Technicians;
 /// <summary>
 /// <c>/technician/login</c> (a plain HTML form: works without script) and <c>/technician/logout</c>. Failures say only
 /// "the user name or password is wrong", whichever it was; repeated failures for a user name are refused for a while.
+/// With Microsoft Entra ID configured the page also offers "Sign in with Microsoft" (<c>/technician/login/entra</c>);
+/// the user name and password fields show only when there are password accounts.
 /// </summary>
 internal static partial class SignInEndpoints
 {
@@ -22,11 +25,20 @@ internal static partial class SignInEndpoints
     {
         app.MapGet(TechnicianAuthentication.LoginPath, ShowAsync).AllowAnonymous();
         app.MapPost(TechnicianAuthentication.LoginPath, SignInAsync).AllowAnonymous();
+        app.MapGet(EntraIdSignIn.StartPath, SignInWithEntraAsync).AllowAnonymous();
+        app.MapGet(EntraIdSignIn.DonePath, SignedInWithEntraAsync).AllowAnonymous();
         app.MapPost(TechnicianAuthentication.LogoutPath, SignOutAsync).RequireAuthorization(TechnicianAuthentication.Policy);
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(HttpContext http, IWebHostEnvironment environment, IAntiforgery antiforgery, string? returnUrl, string? signedOut)
+    private static async Task<IResult> ShowAsync(
+        HttpContext http,
+        IWebHostEnvironment environment,
+        IAntiforgery antiforgery,
+        IOptions<EntraIdSignInOptions> entra,
+        string? returnUrl,
+        string? signedOut,
+        string? error)
     {
         await AuthenticateAsync(http);
         if (TechnicianAuthentication.Technician(http.User) is not null)
@@ -39,6 +51,14 @@ internal static partial class SignInEndpoints
         {
             page = page with { Notice = "You have signed out." };
         }
+
+        // Fixed messages by code: the query string never puts its own text on the page.
+        page = error switch
+        {
+            EntraIdSignIn.NotATechnicianError => page with { Error = EntraIdSignIn.NotATechnicianMessage(entra.Value.Role.Trim()) },
+            EntraIdSignIn.FailedError => page with { Error = "Signing in with Microsoft didn't work. Please try again; if it keeps failing, ask your admin." },
+            _ => page,
+        };
 
         return await RenderAsync(http, environment, antiforgery, StatusCodes.Status200OK, page);
     }
@@ -135,6 +155,27 @@ internal static partial class SignInEndpoints
         return TypedResults.Redirect(page.ReturnUrl);
     }
 
+    /// <summary><c>GET /technician/login/entra?returnUrl=…</c>: off to Microsoft, and back to that console page.</summary>
+    private static async Task<IResult> SignInWithEntraAsync(HttpContext http, string? returnUrl)
+    {
+        if (!await EntraIdSignIn.IsEnabledAsync(http))
+        {
+            return TypedResults.NotFound();
+        }
+
+        await AuthenticateAsync(http);
+        var target = SafeReturnUrl(http, returnUrl);
+        return TechnicianAuthentication.Technician(http.User) is not null
+            ? TypedResults.Redirect(target)
+            : EntraIdSignIn.Challenge(http, target);
+    }
+
+    /// <summary>Where Microsoft sign-in lands: on to the console page, by a navigation that sends the Strict cookie.</summary>
+    private static async Task<IResult> SignedInWithEntraAsync(HttpContext http, string? returnUrl) =>
+        await EntraIdSignIn.IsEnabledAsync(http)
+            ? EntraIdSignIn.Done(http, SafeReturnUrl(http, returnUrl))
+            : TypedResults.NotFound();
+
     private static async Task<IResult> SignOutAsync(HttpContext http, IAntiforgery antiforgery, ILoggerFactory loggers)
     {
         if (!await antiforgery.IsRequestValidAsync(http))
@@ -196,11 +237,20 @@ internal static partial class SignInEndpoints
         var tokens = antiforgery.GetAndStoreTokens(http);
         var encoder = HtmlEncoder.Default;
         var message = page.Error ?? page.Notice;
+
+        // Password accounts: Tickets:Technicians, or the Development one-time account.
+        var sections = new Dictionary<string, bool>(StringComparer.Ordinal)
+        {
+            ["password"] = http.RequestServices.GetRequiredService<TechnicianAccounts>().Count > 0,
+            ["entra"] = await EntraIdSignIn.IsEnabledAsync(http),
+        };
+        sections["none"] = !sections["password"] && !sections["entra"];
         var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["antiforgeryField"] = encoder.Encode(tokens.FormFieldName),
             ["antiforgeryToken"] = encoder.Encode(tokens.RequestToken ?? string.Empty),
             ["returnUrl"] = encoder.Encode(page.ReturnUrl),
+            ["entraUrl"] = encoder.Encode($"login/entra?returnUrl={Uri.EscapeDataString(page.ReturnUrl)}"),
             ["userName"] = encoder.Encode(page.UserName ?? string.Empty),
             ["userNameAutofocus"] = string.IsNullOrEmpty(page.UserName) ? "autofocus" : string.Empty,
             ["passwordAutofocus"] = string.IsNullOrEmpty(page.UserName) ? string.Empty : "autofocus",
@@ -210,8 +260,15 @@ internal static partial class SignInEndpoints
             ["message"] = encoder.Encode(message ?? string.Empty),
         };
 
-        // One pass, so a value that happens to contain "{{…}}" is never replaced in turn.
-        var html = Placeholder().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
+        // Sections of the template first ({{#name}}…{{/name}} kept only when on; nested ones in further rounds), then the
+        // values in one pass, so a value that happens to contain "{{…}}" is never replaced in turn.
+        var html = template;
+        for (var round = 0; round < 4 && Section().IsMatch(html); round++)
+        {
+            html = Section().Replace(html, m => sections.GetValueOrDefault(m.Groups["name"].Value) ? m.Groups["body"].Value : string.Empty);
+        }
+
+        html = Placeholder().Replace(html, m => values.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
 
         ConsolePages.SecurityHeaders(http, "no-store");
         return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);
@@ -219,6 +276,9 @@ internal static partial class SignInEndpoints
 
     [GeneratedRegex(@"\{\{(\w+)\}\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\{\{#(?<name>\w+)\}\}(?<body>.*?)\{\{/\k<name>\}\}", RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex Section();
 
     private sealed record LoginPage(string ReturnUrl, string? UserName = null, string? Error = null, string? Notice = null);
 }

@@ -146,54 +146,21 @@ public static class TechnicianApi
         return TypedResults.Ok(await ViewAsync(desk, ticket, Me(http), cancellationToken));
     }
 
-    private static async Task<Results<Ok<ChangeView>, ProblemHttpResult>> ClaimAsync(
-        HttpContext http,
-        [FromServices] ITicketDesk desk,
-        string number,
-        ILoggerFactory loggers,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static Task<Results<Ok<ChangeView>, ProblemHttpResult>> ClaimAsync([AsParameters] ChangeRequest request) =>
+        ChangeAsync(request, new TicketChange(
+            "claimed",
+            (me, ct) => request.Desk.ClaimAsync(request.Number, me, ct),
+            (logger, me) => logger.LogInformation("Technician {Technician} claimed ticket {TicketNumber}", me.UserName, request.Number),
+            // Claiming a ticket you hold with its chat open changes nothing: the employee was told the first time.
+            // (Claiming it again after ending the chat reopens the chat, and the employee is told that.)
+            (before, me) => !(before.State == TicketState.Claimed && IsHeldBy(before, me) && before.RelayOpen),
+            (notifier, ticket, ct) => notifier.TicketClaimedAsync(ticket, ct)));
+
+    private static async Task<Results<Created<ReplyView>, ProblemHttpResult>> ReplyAsync([AsParameters] ChangeRequest request)
     {
+        var (http, desk, number, loggers, time, cancellationToken) = request;
         var me = Me(http);
-        if (!IsPlausibleNumber(number) || await desk.GetAsync(number, cancellationToken) is not { } before)
-        {
-            return TechnicianProblems.NotFound();
-        }
-
-        var result = await desk.ClaimAsync(number, me, cancellationToken);
-        if (result.Outcome != DeskOutcome.Done)
-        {
-            return await ProblemAsync(desk, number, result, cancellationToken);
-        }
-
-        var ticket = result.Ticket ?? await desk.GetAsync(number, cancellationToken) ?? before;
-        var logger = Logger(loggers);
-        logger.LogInformation("Technician {Technician} claimed ticket {TicketNumber}", me.UserName, number);
-
-        // Claiming a ticket you hold with its chat open changes nothing: the employee was told the first time. (Claiming
-        // it again after ending the chat reopens the chat, and the employee is told that.)
-        var unchanged = before.State == TicketState.Claimed && IsHeldBy(before, me) && before.RelayOpen;
-        var delivery = unchanged
-            ? Delivery.NotNeeded
-            : await NotifyAsync(http, logger, time, number, "claimed", (n, ct) => n.TicketClaimedAsync(ticket, ct));
-        return TypedResults.Ok(new ChangeView(await ViewAsync(desk, ticket, me, cancellationToken), delivery.Delivered, delivery.Reason));
-    }
-
-    private static async Task<Results<Created<ReplyView>, ProblemHttpResult>> ReplyAsync(
-        HttpContext http,
-        [FromServices] ITicketDesk desk,
-        string number,
-        ILoggerFactory loggers,
-        TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var me = Me(http);
-        if (!IsPlausibleNumber(number))
-        {
-            return TechnicianProblems.NotFound();
-        }
-
-        var body = await ReadBodyAsync<ReplyRequest>(http, required: true, cancellationToken);
+        var body = await ReadChangeAsync<ReplyRequest>(http, number, required: true, cancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -241,50 +208,17 @@ public static class TechnicianApi
             new ReplyView(MessageView.For(message), await ViewAsync(desk, ticket, me, cancellationToken), delivery.Delivered ?? true, delivery.Reason));
     }
 
-    private static async Task<Results<Ok<ChangeView>, ProblemHttpResult>> EndRelayAsync(
-        HttpContext http,
-        [FromServices] ITicketDesk desk,
-        string number,
-        ILoggerFactory loggers,
-        TimeProvider time,
-        CancellationToken cancellationToken)
+    private static Task<Results<Ok<ChangeView>, ProblemHttpResult>> EndRelayAsync([AsParameters] ChangeRequest request) =>
+        ChangeAsync(request, new TicketChange(
+            "relay ended",
+            (me, ct) => request.Desk.EndRelayAsync(request.Number, me, ct),
+            (logger, me) => logger.LogInformation("Technician {Technician} ended the chat on ticket {TicketNumber}", me.UserName, request.Number),
+            (before, _) => before.RelayOpen,
+            (notifier, ticket, ct) => notifier.RelayEndedAsync(ticket, ct)));
+
+    private static async Task<Results<Ok<ChangeView>, ProblemHttpResult>> ResolveAsync([AsParameters] ChangeRequest request)
     {
-        var me = Me(http);
-        if (!IsPlausibleNumber(number) || await desk.GetAsync(number, cancellationToken) is not { } before)
-        {
-            return TechnicianProblems.NotFound();
-        }
-
-        var result = await desk.EndRelayAsync(number, me, cancellationToken);
-        if (result.Outcome != DeskOutcome.Done)
-        {
-            return await ProblemAsync(desk, number, result, cancellationToken);
-        }
-
-        var ticket = result.Ticket ?? await desk.GetAsync(number, cancellationToken) ?? before;
-        var logger = Logger(loggers);
-        logger.LogInformation("Technician {Technician} ended the chat on ticket {TicketNumber}", me.UserName, number);
-        var delivery = before.RelayOpen
-            ? await NotifyAsync(http, logger, time, number, "relay ended", (n, ct) => n.RelayEndedAsync(ticket, ct))
-            : Delivery.NotNeeded;
-        return TypedResults.Ok(new ChangeView(await ViewAsync(desk, ticket, me, cancellationToken), delivery.Delivered, delivery.Reason));
-    }
-
-    private static async Task<Results<Ok<ChangeView>, ProblemHttpResult>> ResolveAsync(
-        HttpContext http,
-        [FromServices] ITicketDesk desk,
-        string number,
-        ILoggerFactory loggers,
-        TimeProvider time,
-        CancellationToken cancellationToken)
-    {
-        var me = Me(http);
-        if (!IsPlausibleNumber(number))
-        {
-            return TechnicianProblems.NotFound();
-        }
-
-        var body = await ReadBodyAsync<ResolveRequest>(http, required: false, cancellationToken);
+        var body = await ReadChangeAsync<ResolveRequest>(request.Http, request.Number, required: false, request.CancellationToken);
         if (body.Problem is not null)
         {
             return body.Problem;
@@ -296,26 +230,46 @@ public static class TechnicianApi
             return TechnicianProblems.Invalid($"A resolution note can be at most {MaxTextLength} characters; this one has {note.Length}.");
         }
 
-        if (await desk.GetAsync(number, cancellationToken) is null)
+        return await ChangeAsync(request, new TicketChange(
+            "resolved",
+            (me, ct) => request.Desk.ResolveAsync(request.Number, me, string.IsNullOrEmpty(note) ? null : note, ct),
+            (logger, me) => logger.LogInformation("Technician {Technician} resolved ticket {TicketNumber}", me.UserName, request.Number),
+            (_, _) => true,
+            (notifier, ticket, ct) => notifier.TicketResolvedAsync(ticket, ct),
+            IfNotReadBack: TicketChange.Fallback.NotFound));
+    }
+
+    /// <summary>
+    /// Makes one change through the desk: finds the ticket, has the desk make the change (a refusal becomes its
+    /// problem), logs it, tells the employee when the change needs telling, and answers with the ticket as it now is.
+    /// </summary>
+    private static async Task<Results<Ok<ChangeView>, ProblemHttpResult>> ChangeAsync(ChangeRequest request, TicketChange change)
+    {
+        var (http, desk, number, loggers, time, cancellationToken) = request;
+        var me = Me(http);
+        if (!IsPlausibleNumber(number) || await desk.GetAsync(number, cancellationToken) is not { } before)
         {
             return TechnicianProblems.NotFound();
         }
 
-        var result = await desk.ResolveAsync(number, me, string.IsNullOrEmpty(note) ? null : note, cancellationToken);
+        var result = await change.Make(me, cancellationToken);
         if (result.Outcome != DeskOutcome.Done)
         {
             return await ProblemAsync(desk, number, result, cancellationToken);
         }
 
-        var ticket = result.Ticket ?? await desk.GetAsync(number, cancellationToken);
+        var ticket = result.Ticket ?? await desk.GetAsync(number, cancellationToken)
+            ?? (change.IfNotReadBack == TicketChange.Fallback.TicketBefore ? before : null);
         if (ticket is null)
         {
             return TechnicianProblems.NotFound();
         }
 
         var logger = Logger(loggers);
-        logger.LogInformation("Technician {Technician} resolved ticket {TicketNumber}", me.UserName, number);
-        var delivery = await NotifyAsync(http, logger, time, number, "resolved", (n, ct) => n.TicketResolvedAsync(ticket, ct));
+        change.Log(logger, me);
+        var delivery = change.NeedsTelling(before, me)
+            ? await NotifyAsync(http, logger, time, number, change.Notification, (n, ct) => change.Tell(n, ticket, ct))
+            : Delivery.NotNeeded;
         return TypedResults.Ok(new ChangeView(await ViewAsync(desk, ticket, me, cancellationToken), delivery.Delivered, delivery.Reason));
     }
 
@@ -386,9 +340,15 @@ public static class TechnicianApi
         }
     }
 
-    private static async Task<BodyRead<T>> ReadBodyAsync<T>(HttpContext http, bool required, CancellationToken cancellationToken)
+    /// <summary>The body of a change to ticket <paramref name="number"/>; a number that can't be a ticket is Not Found.</summary>
+    private static async Task<BodyRead<T>> ReadChangeAsync<T>(HttpContext http, string number, bool required, CancellationToken cancellationToken)
         where T : class
     {
+        if (!IsPlausibleNumber(number))
+        {
+            return new BodyRead<T>(null, TechnicianProblems.NotFound());
+        }
+
         if (await RequestBody.ReadAtMostAsync(http.Request, MaxBodyBytes, cancellationToken) is not { } bytes)
         {
             return new BodyRead<T>(null, TechnicianProblems.TooLarge(MaxBodyBytes));
@@ -440,6 +400,40 @@ public static class TechnicianApi
 
     private sealed record BodyRead<T>(T? Value, ProblemHttpResult? Problem)
         where T : class;
+
+    /// <summary>What each change endpoint is given: the request, the desk, the ticket number from the route, and logging and time.</summary>
+    private readonly record struct ChangeRequest(
+        HttpContext Http,
+        [FromServices] ITicketDesk Desk,
+        string Number,
+        ILoggerFactory Loggers,
+        TimeProvider Time,
+        CancellationToken CancellationToken);
+
+    /// <summary>A change the desk makes to a ticket for a technician, and what the employee is told about it.</summary>
+    /// <param name="Notification">What the employee is told, as logs name it ("claimed").</param>
+    /// <param name="Make">Has the desk make the change for the technician.</param>
+    /// <param name="Log">Logs that the technician made it.</param>
+    /// <param name="NeedsTelling">Whether the employee is told, given the ticket as it was before the change.</param>
+    /// <param name="Tell">Tells the employee, given the ticket as it is after the change.</param>
+    /// <param name="IfNotReadBack">What answers when the desk neither returns the changed ticket nor can read it back.</param>
+    private sealed record TicketChange(
+        string Notification,
+        Func<Technician, CancellationToken, Task<DeskResult>> Make,
+        Action<ILogger, Technician> Log,
+        Func<TicketRecord, Technician, bool> NeedsTelling,
+        Func<ITicketNotifier, TicketRecord, CancellationToken, Task> Tell,
+        TicketChange.Fallback IfNotReadBack = TicketChange.Fallback.TicketBefore)
+    {
+        public enum Fallback
+        {
+            /// <summary>The ticket as it was before the change.</summary>
+            TicketBefore,
+
+            /// <summary>Not Found.</summary>
+            NotFound,
+        }
+    }
 
     /// <summary>Whether the employee was told: null when nothing needed telling.</summary>
     private sealed record Delivery(bool? Delivered, string? Reason)

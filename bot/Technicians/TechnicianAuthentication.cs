@@ -17,10 +17,13 @@ public static class TechnicianAuthentication
     /// <summary>Claim with the technician's user name (the console's notion of "me").</summary>
     public const string UserNameClaim = "supportbot:technician";
 
-    /// <summary>How the technician signed in ("password" for <c>Tickets:Technicians</c> accounts).</summary>
+    /// <summary>How the technician signed in ("password" for <c>Tickets:Technicians</c> accounts, "entra" for Microsoft Entra ID).</summary>
     public const string MethodClaim = "supportbot:signin";
 
     public const string PasswordMethod = "password";
+
+    /// <summary>Signed in with Microsoft Entra ID and the technicians' app role (<see cref="EntraIdSignIn"/>).</summary>
+    public const string EntraMethod = "entra";
 
     public const string LoginPath = "/technician/login";
 
@@ -81,7 +84,10 @@ public static class TechnicianAuthentication
         };
     }
 
-    /// <summary>A password account removed from the settings loses its sessions at their next request.</summary>
+    /// <summary>
+    /// A password account removed from the settings loses its sessions at their next request. Other sessions (Entra ID:
+    /// the app role was checked at sign-in) are left alone.
+    /// </summary>
     private static async Task ValidateStillAllowedAsync(CookieValidatePrincipalContext context)
     {
         var principal = context.Principal;

@@ -7,8 +7,9 @@ namespace SupportBot.Bot.Technicians;
 public static class TechnicianConsoleExtensions
 {
     /// <summary>
-    /// The technician console of the embedded help desk: cookie sign-in for the accounts in <c>Tickets:Technicians</c>,
-    /// the "Technician" policy, antiforgery. The tickets themselves (<see cref="ITicketDesk"/>, the bound
+    /// The technician console of the embedded help desk: cookie sign-in for the accounts in <c>Tickets:Technicians</c>
+    /// and, when <c>Tickets:EntraId</c> is set, with Microsoft Entra ID (<see cref="EntraIdSignIn"/>); the "Technician"
+    /// policy, antiforgery. The tickets themselves (<see cref="ITicketDesk"/>, the bound
     /// <see cref="TicketOptions"/>) come from <c>AddTickets()</c>; the employee's side from the bot's
     /// <see cref="ITicketNotifier"/>.
     /// </summary>
@@ -29,6 +30,7 @@ public static class TechnicianConsoleExtensions
         services.AddAntiforgery();
         services.AddAuthentication()
             .AddCookie(TechnicianAuthentication.Scheme, TechnicianAuthentication.ConfigureCookie);
+        services.AddEntraIdSignIn();
         services.AddAuthorizationBuilder()
             .AddPolicy(TechnicianAuthentication.Policy, policy => policy
                 .AddAuthenticationSchemes(TechnicianAuthentication.Scheme)

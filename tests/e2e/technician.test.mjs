@@ -1,6 +1,6 @@
 // The technician console (bot/wwwroot/technician) in headless Chromium (playwright-core): an anonymous browser is
 // sent to the sign-in page, a wrong password gets the generic answer, and the Development account 'tech' (its
-// password read from the bot's log) works a ticket that an employee filed from the web chat page ("talk to a
+// password read from the file the bot's log names) works a ticket that an employee filed from the web chat page ("talk to a
 // person"): queue, detail, claim, reply, the employee's answer, resolve, rating. Ticket text with HTML in it must show as text.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,12 +43,12 @@ after(async () => {
 const bot = useBot();
 after(() => fs.rmSync(DATA, { recursive: true, force: true })); // after the bot has stopped
 
-/** The Development account's password, from the line the bot logs once at start. */
+/** The Development account's password, from the file the bot names in its start-up log line. */
 function techPassword() {
   for (const line of bot.lines) {
-    const match = /Technician console: sign in at \S+\/technician as 'tech' with password (\S+)/.exec(line);
-    if (match) {
-      return match[1];
+    const match = /Technician console: sign in at \S+\/technician as 'tech' with the one-time password in (\S+)/.exec(line);
+    if (match && fs.existsSync(match[1])) {
+      return fs.readFileSync(match[1], 'utf8').trim();
     }
   }
   return null;

@@ -10,9 +10,10 @@ namespace SupportBot.Tests.Technicians;
 public sealed partial class TechnicianAccountTests
 {
     [Fact]
-    public async Task Development_WithNoTechniciansConfigured_LogsAGeneratedPasswordOnce_ThatSignsIn()
+    public async Task Development_WithNoTechniciansConfigured_WritesAGeneratedPasswordToAFile_ThatSignsIn_AndKeepsItOutOfTheLog()
     {
-        await using var host = BotHost.Start(new Dictionary<string, string?> { ["Tickets:DatabaseFile"] = Path.Combine(ConsoleHost.NewFolder(), "tickets.db") });
+        var database = Path.Combine(ConsoleHost.NewFolder(), "tickets.db");
+        await using var host = BotHost.Start(new Dictionary<string, string?> { ["Tickets:DatabaseFile"] = database });
 
         var lines = host.Logs.Entries.Where(e => e.Message.StartsWith("Technician console: sign in at", StringComparison.Ordinal)).ToList();
 
@@ -21,10 +22,13 @@ public sealed partial class TechnicianAccountTests
         var match = DevelopmentLine().Match(line.Message);
         Assert.True(match.Success, line.Message);
         Assert.Equal(host.BaseAddress.ToString().TrimEnd('/') + "/technician", match.Groups["url"].Value);
+        Assert.Equal(TechnicianConsoleReport.PasswordFile(database), match.Groups["file"].Value);
         Assert.Contains("(Development only; set Tickets:Technicians for real accounts)", line.Message, StringComparison.Ordinal);
+        var password = (await File.ReadAllTextAsync(match.Groups["file"].Value)).Trim();
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains(password, StringComparison.Ordinal));
 
         using var browser = new ConsoleClient(host);
-        using var response = await browser.SignInAsync("tech", match.Groups["password"].Value);
+        using var response = await browser.SignInAsync("tech", password);
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         using var session = await browser.GetAsync("api/technician/session");
         Assert.Equal(HttpStatusCode.OK, session.StatusCode);
@@ -35,7 +39,7 @@ public sealed partial class TechnicianAccountTests
     {
         await using var host = BotHost.Start(ConsoleHost.Settings(ConsoleHost.NewFolder()));
 
-        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("with password", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("one-time password", StringComparison.Ordinal));
         using var browser = new ConsoleClient(host);
         using var response = await browser.SignInAsync("tech", "anything-at-all");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
@@ -52,7 +56,7 @@ public sealed partial class TechnicianAccountTests
             },
             environment: "Production");
 
-        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("with password", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Logs.Entries, e => e.Message.Contains("one-time password", StringComparison.Ordinal));
         Assert.Contains(host.Logs.Entries, e => e.Message.Contains("no technicians are configured", StringComparison.Ordinal));
         using var browser = new ConsoleClient(host);
         using var response = await browser.SignInAsync("tech", "anything-at-all");
@@ -91,6 +95,6 @@ public sealed partial class TechnicianAccountTests
         Assert.Contains("Tickets:Technicians:1:UserName 'ADA' is used by another technician too.", reason, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^Technician console: sign in at (?<url>\S+) as 'tech' with password (?<password>\S+)  \(")]
+    [GeneratedRegex(@"^Technician console: sign in at (?<url>\S+) as 'tech' with the one-time password in (?<file>\S+)  \(")]
     private static partial Regex DevelopmentLine();
 }

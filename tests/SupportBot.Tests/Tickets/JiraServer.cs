@@ -1,17 +1,9 @@
-using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using SupportBot.Tests.Infrastructure;
 
 namespace SupportBot.Tests.Tickets;
-
-/// <summary>A request as the Jira site received it.</summary>
-public sealed record JiraRequest(string Method, string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Headers, string Body);
 
 /// <summary>
 /// A Jira Service Management Cloud site on a real loopback port, in the documented shapes: create customer request
@@ -19,9 +11,10 @@ public sealed record JiraRequest(string Method, string Path, IReadOnlyDictionary
 /// 201 with issueId, issueKey, _links.web) and enhanced JQL search (<c>GET /rest/api/3/search/jql</c>: jql, fields,
 /// maxResults → issues[].key and fields, rich text as Atlassian Document Format). The JQL understood is the text
 /// search the connector sends: <c>cf[N] ~ "…"</c> or <c>text ~ "…"</c> with a quoted phrase, matched word by word as
-/// Jira's index does. Basic auth (email:API token) is checked. Tests script the next requests' failures.
+/// Jira's index does. Basic auth (email:API token) is checked. Tests script the next requests' failures
+/// (<see cref="ScriptedTicketServer"/>).
 /// </summary>
-public sealed partial class JiraServer : IAsyncDisposable
+public sealed partial class JiraServer : ScriptedTicketServer
 {
     public const string Email = "supportbot@contoso.example";
     public const string ApiToken = "ATATT3xFfGF0-jira-api-token";
@@ -30,86 +23,39 @@ public sealed partial class JiraServer : IAsyncDisposable
     public const string IdempotencyField = "customfield_10050";
     public const string ProjectKey = "HELP";
 
-    private readonly Lock _gate = new();
-    private readonly List<JsonObject> _issues = [];
-    private readonly ConcurrentQueue<JiraRequest> _requests = new();
-    private readonly ConcurrentQueue<Fault> _faults = new();
-    private LoopbackServer _server = null!;
+    private const string ServiceDeskApi = "/rest/servicedeskapi/";
 
     private JiraServer()
+        : base(Email, ApiToken)
     {
     }
-
-    private abstract record Fault;
-
-    private sealed record Status(int Code, string? RetryAfter) : Fault;
-
-    private sealed record Slow(TimeSpan Delay) : Fault;
-
-    private sealed record Crash : Fault;
 
     /// <summary>e.g. http://127.0.0.1:5123 (no trailing slash), as <c>Jira:BaseUrl</c> is written.</summary>
-    public string BaseUrl { get; private set; } = string.Empty;
-
-    public IReadOnlyList<JiraRequest> Requests => [.. _requests];
+    public string BaseUrl => Url;
 
     /// <summary>The issues stored, oldest first: id, key, summary, description (as sent), the idempotency field, raiseOnBehalfOf.</summary>
-    public IReadOnlyList<JsonObject> Issues
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _issues.Select(i => i.DeepClone().AsObject())];
-            }
-        }
-    }
+    public IReadOnlyList<JsonObject> Issues => Records;
 
-    public static async Task<JiraServer> StartAsync()
+    public static Task<JiraServer> StartAsync() => StartAsync(new JiraServer(), ServiceDeskApi + "request", "/rest/api/3/search/jql");
+
+    protected override Task UnauthorizedAsync(HttpContext context, TicketServerRequest request) =>
+        ErrorAsync(context, request, 401, "Client must be authenticated to access this resource.");
+
+    protected override Task FailAsync(HttpContext context, TicketServerRequest request, int status)
     {
-        var server = new JiraServer();
-        server._server = await LoopbackServer.StartAsync(app =>
+        var summary = (string?)request.JsonBody()?["requestFieldValues"]?["summary"];
+        return ErrorAsync(context, request, status, status switch
         {
-            app.MapPost("/rest/servicedeskapi/request", server.CreateAsync);
-            app.MapGet("/rest/api/3/search/jql", server.SearchAsync);
+            400 => $"Your request could not be created: '{summary}' is not valid.",
+            403 => "You do not have permission to create requests in this service desk.",
+            429 => "Rate limit exceeded.",
+            _ => "Internal server error.",
         });
-        server.BaseUrl = server._server.BaseUrl.TrimEnd('/');
-        return server;
     }
 
-    /// <summary>The next <paramref name="times"/> requests answer <paramref name="status"/> (with Retry-After when given).</summary>
-    public void Fail(int status, int times = 1, string? retryAfter = null) => Script(new Status(status, retryAfter), times);
-
-    /// <summary>The next requests wait <paramref name="delay"/> before answering (unless the client gives up first).</summary>
-    public void Delay(TimeSpan delay, int times = 1) => Script(new Slow(delay), times);
-
-    /// <summary>The next create is stored but its answer is lost: the connection is aborted after the issue is recorded.</summary>
-    public void CrashAfterRecording(int times = 1) => Script(new Crash(), times);
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
-    private void Script(Fault fault, int times)
+    protected override async Task CreateAsync(HttpContext context, TicketServerRequest request)
     {
-        for (var i = 0; i < times; i++)
-        {
-            _faults.Enqueue(fault);
-        }
-    }
-
-    private async Task CreateAsync(HttpContext context)
-    {
-        var request = await RecordAsync(context);
-        if (!await AdmitAsync(context, request, servicedesk: true))
-        {
-            return;
-        }
-
-        JsonObject body;
-        try
-        {
-            body = JsonNode.Parse(request.Body)?.AsObject() ?? throw new InvalidOperationException();
-        }
-        catch (Exception ex) when (ex is System.Text.Json.JsonException or InvalidOperationException)
+        if (request.JsonBody() is not { } body)
         {
             await ServiceDeskErrorAsync(context, 400, "The request body is not valid JSON.");
             return;
@@ -142,9 +88,8 @@ public sealed partial class JiraServer : IAsyncDisposable
         }
 
         var issue = Store(fields, (string?)body["raiseOnBehalfOf"]);
-        if (_faults.TryPeek(out var next) && next is Crash && _faults.TryDequeue(out _))
+        if (CrashIfScripted(context))
         {
-            context.Abort();
             return;
         }
 
@@ -152,20 +97,8 @@ public sealed partial class JiraServer : IAsyncDisposable
         await WriteAsync(context, CustomerRequest(issue));
     }
 
-    private async Task SearchAsync(HttpContext context)
+    protected override async Task SearchAsync(HttpContext context, TicketServerRequest request)
     {
-        var request = await RecordAsync(context);
-        if (!await AdmitAsync(context, request, servicedesk: false))
-        {
-            return;
-        }
-
-        if (_faults.TryPeek(out var next) && next is Crash && _faults.TryDequeue(out _))
-        {
-            context.Abort();
-            return;
-        }
-
         var clause = TextSearch().Match(request.Query.GetValueOrDefault("jql") ?? string.Empty);
         if (!clause.Success)
         {
@@ -191,104 +124,24 @@ public sealed partial class JiraServer : IAsyncDisposable
         var phrase = Unquote(Unquote("\"" + clause.Groups["value"].Value + "\""));
         var wanted = (request.Query.GetValueOrDefault("fields") ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         var max = int.TryParse(request.Query.GetValueOrDefault("maxResults"), CultureInfo.InvariantCulture, out var m) ? m : 50;
-        List<JsonNode> found;
-        lock (_gate)
-        {
-            // Newest first: a search without ORDER BY promises no order, so the client must not rely on one.
-            found = [.. Enumerable.Reverse(_issues)
-                .Where(issue => Words(SearchedText(issue, field)).Contains(Words(phrase), StringComparison.Ordinal))
-                .Take(max)
-                .Select(issue => Issue(issue, wanted))];
-        }
 
+        // Newest first: a search without ORDER BY promises no order, so the client must not rely on one.
+        var found = Query(issues => issues.Reverse()
+            .Where(issue => Words(SearchedText(issue, field)).Contains(Words(phrase), StringComparison.Ordinal))
+            .Take(max)
+            .Select(issue => Issue(issue, wanted)));
         await WriteAsync(context, new JsonObject { ["issues"] = new JsonArray([.. found]), ["isLast"] = true });
     }
 
-    private async Task<bool> AdmitAsync(HttpContext context, JiraRequest request, bool servicedesk)
+    private JsonObject Store(JsonObject fields, string? raiseOnBehalfOf) => Store(stored => new JsonObject
     {
-        if (!Authenticated(request))
-        {
-            const string Message = "Client must be authenticated to access this resource.";
-            await (servicedesk ? ServiceDeskErrorAsync(context, 401, Message) : PlatformErrorAsync(context, 401, Message));
-            return false;
-        }
-
-        if (!_faults.TryPeek(out var fault) || fault is Crash || !_faults.TryDequeue(out fault))
-        {
-            return true;
-        }
-
-        switch (fault)
-        {
-            case Slow slow:
-                try
-                {
-                    await Task.Delay(slow.Delay, context.RequestAborted);
-                }
-                catch (OperationCanceledException)
-                {
-                    return false;
-                }
-
-                return true;
-            case Status status:
-                if (status.RetryAfter is not null)
-                {
-                    context.Response.Headers.RetryAfter = status.RetryAfter;
-                }
-
-                var summary = (string?)JsonNode.Parse(request.Body.Length > 0 ? request.Body : "{}")?["requestFieldValues"]?["summary"];
-                var message = status.Code switch
-                {
-                    400 => $"Your request could not be created: '{summary}' is not valid.",
-                    403 => "You do not have permission to create requests in this service desk.",
-                    429 => "Rate limit exceeded.",
-                    _ => "Internal server error.",
-                };
-                await (servicedesk ? ServiceDeskErrorAsync(context, status.Code, message) : PlatformErrorAsync(context, status.Code, message));
-                return false;
-            default:
-                return true;
-        }
-    }
-
-    private static bool Authenticated(JiraRequest request)
-    {
-        if (!request.Headers.TryGetValue("Authorization", out var header) ||
-            !AuthenticationHeaderValue.TryParse(header, out var auth) ||
-            auth.Scheme != "Basic" || auth.Parameter is null)
-        {
-            return false;
-        }
-
-        try
-        {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(auth.Parameter)) == $"{Email}:{ApiToken}";
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    private JsonObject Store(JsonObject fields, string? raiseOnBehalfOf)
-    {
-        lock (_gate)
-        {
-            var id = 10_001 + _issues.Count;
-            var issue = new JsonObject
-            {
-                ["id"] = id.ToString(CultureInfo.InvariantCulture),
-                ["key"] = string.Create(CultureInfo.InvariantCulture, $"{ProjectKey}-{_issues.Count + 1}"),
-                ["summary"] = (string?)fields["summary"],
-                ["description"] = (string?)fields["description"],
-                [IdempotencyField] = (string?)fields[IdempotencyField],
-                ["raiseOnBehalfOf"] = raiseOnBehalfOf,
-            };
-            _issues.Add(issue);
-            return issue.DeepClone().AsObject();
-        }
-    }
+        ["id"] = (10_001 + stored).ToString(CultureInfo.InvariantCulture),
+        ["key"] = string.Create(CultureInfo.InvariantCulture, $"{ProjectKey}-{stored + 1}"),
+        ["summary"] = (string?)fields["summary"],
+        ["description"] = (string?)fields["description"],
+        [IdempotencyField] = (string?)fields[IdempotencyField],
+        ["raiseOnBehalfOf"] = raiseOnBehalfOf,
+    });
 
     private JsonObject CustomerRequest(JsonObject issue)
     {
@@ -405,18 +258,11 @@ public sealed partial class JiraServer : IAsyncDisposable
         return new JsonObject { ["type"] = "doc", ["version"] = 1, ["content"] = content };
     }
 
-    private async Task<JiraRequest> RecordAsync(HttpContext context)
-    {
-        using var reader = new StreamReader(context.Request.Body);
-        var request = new JiraRequest(
-            context.Request.Method,
-            context.Request.Path.Value ?? string.Empty,
-            context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
-            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
-            await reader.ReadToEndAsync(context.RequestAborted));
-        _requests.Enqueue(request);
-        return request;
-    }
+    // The service desk API and the platform API answer errors in different shapes.
+    private static Task ErrorAsync(HttpContext context, TicketServerRequest request, int status, string message) =>
+        request.Path.StartsWith(ServiceDeskApi, StringComparison.Ordinal)
+            ? ServiceDeskErrorAsync(context, status, message)
+            : PlatformErrorAsync(context, status, message);
 
     // The service desk API's error shape.
     private static Task ServiceDeskErrorAsync(HttpContext context, int status, string message)
@@ -434,12 +280,6 @@ public sealed partial class JiraServer : IAsyncDisposable
     {
         context.Response.StatusCode = status;
         return WriteAsync(context, new JsonObject { ["errorMessages"] = new JsonArray(message), ["errors"] = new JsonObject() });
-    }
-
-    private static Task WriteAsync(HttpContext context, JsonNode body)
-    {
-        context.Response.ContentType = "application/json;charset=UTF-8";
-        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
     // cf[N] ~ "…" or text ~ "…", the literal with \" and \\ escapes.
