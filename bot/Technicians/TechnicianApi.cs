@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using SupportBot.Bot.Hosting;
+using SupportBot.Bot.Tickets;
 using SupportBot.Skills.Conversation;
 using SupportBot.Skills.Tickets;
 
@@ -267,6 +268,9 @@ public static class TechnicianApi
 
         var logger = Logger(loggers);
         change.Log(logger, me);
+
+        // The ticket's card in the technicians' Teams channel shows the new state too.
+        await http.RequestServices.GetRequiredService<TechnicianChannel>().RefreshAsync(number, cancellationToken);
         var delivery = change.NeedsTelling(before, me)
             ? await NotifyAsync(http, logger, time, number, change.Notification, (n, ct) => change.Tell(n, ticket, ct))
             : Delivery.NotNeeded;

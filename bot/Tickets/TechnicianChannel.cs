@@ -25,6 +25,12 @@ public sealed class TechnicianChannelOptions
     public bool IsConfigured => !string.IsNullOrWhiteSpace(ChannelId) && !string.IsNullOrWhiteSpace(ServiceUrl);
 }
 
+/// <summary>Where a ticket's card sits in the technicians' channel.</summary>
+public sealed class TechnicianCardRef
+{
+    public string ActivityId { get; set; } = string.Empty;
+}
+
 /// <summary>
 /// Posts a card per new ticket to the technicians' Teams channel and handles its Claim / Reply / Resolve buttons
 /// (Action.Execute): the desk decides, the employee is told, and the card is updated for everyone in the channel.
@@ -32,6 +38,7 @@ public sealed class TechnicianChannelOptions
 /// </summary>
 public sealed class TechnicianChannel(
     SupportBotAdapter adapter,
+    IStorage storage,
     ITicketDesk desk,
     ITicketNotifier notifier,
     IOptions<TechnicianChannelOptions> options,
@@ -52,25 +59,67 @@ public sealed class TechnicianChannel(
             return;
         }
 
-        var o = options.Value;
-        var reference = new ConversationReference
-        {
-            ChannelId = "msteams",
-            ServiceUrl = o.ServiceUrl,
-            Conversation = new ConversationAccount(isGroup: true, id: o.ChannelId, tenantId: o.TenantId),
-        };
         try
         {
             await adapter.ContinueConversationAsync(
                 credentials.Value.MicrosoftAppId ?? string.Empty,
-                reference,
-                (turn, ct) => turn.SendActivityAsync(MessageFactory.Attachment(Card(ticket, null)), ct),
+                ChannelReference(),
+                async (turn, ct) =>
+                {
+                    var posted = await turn.SendActivityAsync(MessageFactory.Attachment(Card(ticket, null)), ct);
+                    if (posted?.Id is { } activityId)
+                    {
+                        // Remembered (in the shared bot state) so a change made in the web console updates this card too.
+                        await storage.WriteAsync(new Dictionary<string, object> { [CardKey(ticketNumber)] = new TechnicianCardRef { ActivityId = activityId } }, ct);
+                    }
+                },
                 cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Could not post ticket {TicketNumber} to the technicians' channel", ticketNumber);
         }
+    }
+
+    /// <summary>Replaces the ticket's card in the channel with its current state (after a change made elsewhere).</summary>
+    public async Task RefreshAsync(string ticketNumber, CancellationToken cancellationToken)
+    {
+        if (!IsConfigured)
+        {
+            return;
+        }
+
+        try
+        {
+            var key = CardKey(ticketNumber);
+            var stored = await storage.ReadAsync([key], cancellationToken);
+            if (!stored.TryGetValue(key, out var value) || value is not TechnicianCardRef card || await desk.GetAsync(ticketNumber, cancellationToken) is not { } ticket)
+            {
+                return;
+            }
+
+            var update = MessageFactory.Attachment(Card(ticket, null));
+            update.Id = card.ActivityId;
+            await adapter.ContinueConversationAsync(
+                credentials.Value.MicrosoftAppId ?? string.Empty, ChannelReference(), (turn, ct) => turn.UpdateActivityAsync(update, ct), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not update the card of ticket {TicketNumber} in the technicians' channel", ticketNumber);
+        }
+    }
+
+    private static string CardKey(string ticketNumber) => $"tickets/teams-card/{ticketNumber}";
+
+    private ConversationReference ChannelReference()
+    {
+        var o = options.Value;
+        return new ConversationReference
+        {
+            ChannelId = "msteams",
+            ServiceUrl = o.ServiceUrl,
+            Conversation = new ConversationAccount(isGroup: true, id: o.ChannelId, tenantId: o.TenantId),
+        };
     }
 
     /// <summary>Handles a button on a ticket card; returns the card to show (also updated for the whole channel).</summary>

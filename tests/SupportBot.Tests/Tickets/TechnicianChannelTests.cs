@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Newtonsoft.Json.Linq;
 using SupportBot.Skills.Tickets;
 using SupportBot.Tests.Infrastructure;
+using SupportBot.Tests.Technicians;
 
 namespace SupportBot.Tests.Tickets;
 
@@ -22,11 +23,10 @@ public sealed class TechnicianChannelTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _channel = await ChannelRecorder.StartAsync();
-        _host = BotHost.Start(new Dictionary<string, string?>
-        {
-            ["Tickets:Teams:ChannelId"] = Channel,
-            ["Tickets:Teams:ServiceUrl"] = _channel.ServiceUrl,
-        });
+        var settings = ConsoleHost.Settings(ConsoleHost.NewFolder());
+        settings["Tickets:Teams:ChannelId"] = Channel;
+        settings["Tickets:Teams:ServiceUrl"] = _channel.ServiceUrl;
+        _host = BotHost.Start(settings);
         _client = _host.NewClient();
     }
 
@@ -160,5 +160,20 @@ public sealed class TechnicianChannelTests : IAsyncLifetime
 
         Assert.Contains("Only the IT team's channel can act on tickets", response.ToString(), StringComparison.Ordinal);
         Assert.Equal(TicketState.New, (await _host.Services.GetRequiredService<ITicketDesk>().GetAsync(number, default))!.State);
+    }
+
+    [Fact]
+    public async Task AClaimInTheWebConsole_UpdatesTheTeamsCardToo()
+    {
+        var (_, number, _) = await FileATicketAsync();
+        using var console = await ConsoleClient.SignedInAsync(_host, "ada", ConsoleHost.AdaPassword);
+
+        using var response = await console.PostAsync($"api/technician/tickets/{number}/claim");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var update = Assert.Single(_channel.Updated);
+        Assert.Matches("^reply-\\d+$", (string?)update["updatedActivityId"]);
+        Assert.Equal(Channel, (string?)update["conversation"]?["id"]);
+        Assert.Contains("State: Claimed by Ada Lovelace", CardText(update["attachments"]![0]!["content"]), StringComparison.Ordinal);
     }
 }
