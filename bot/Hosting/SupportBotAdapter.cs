@@ -2,6 +2,8 @@ using System.Runtime.ExceptionServices;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
+using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
 using SupportBot.Bot.State;
 using SupportBot.Skills.HelpDesk;
 
@@ -10,13 +12,17 @@ namespace SupportBot.Bot.Hosting;
 /// <summary>The Bot Framework <see cref="CloudAdapter"/> with the turn gate and a turn error handler that apologises.</summary>
 public sealed class SupportBotAdapter : CloudAdapter
 {
+    private readonly IOptions<BotCredentialsOptions> _credentials;
+
     public SupportBotAdapter(
         BotFrameworkAuthentication authentication,
         TurnGateMiddleware turnGate,
         HelpDeskProfile helpDesk,
+        IOptions<BotCredentialsOptions> credentials,
         ILogger<SupportBotAdapter> logger)
         : base(authentication, logger)
     {
+        _credentials = credentials;
         Use(turnGate);
         OnTurnError = async (turnContext, exception) =>
         {
@@ -57,4 +63,33 @@ public sealed class SupportBotAdapter : CloudAdapter
         BotCallbackHandler callback,
         CancellationToken cancellationToken) =>
         ProcessActivityAsync(authHeader, activity, callback, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> in a proactive turn of the referenced conversation, as this bot. Unlike the
+    /// base method, a failure inside the turn (a conversation that no longer exists, a refused send) reaches the caller:
+    /// the turn error handler would otherwise log it and try to apologise into the same dead conversation.
+    /// </summary>
+    public async Task ContinueAsync(ConversationReference reference, BotCallbackHandler callback, CancellationToken cancellationToken)
+    {
+        Exception? failure = null;
+        await ContinueConversationAsync(
+            _credentials.Value.MicrosoftAppId ?? string.Empty,
+            reference,
+            async (turn, ct) =>
+            {
+                try
+                {
+                    await callback(turn, ct);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    failure = ex;
+                }
+            },
+            cancellationToken);
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
 }

@@ -13,7 +13,6 @@ namespace SupportBot.Bot.SelfHelp;
 /// </summary>
 public sealed class SelfHelpRunner(
     SupportBotAdapter adapter,
-    IOptions<BotCredentialsOptions> credentials,
     IOptions<SelfHelpOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -65,8 +64,7 @@ public sealed class SelfHelpRunner(
 
         try
         {
-            await adapter.ContinueConversationAsync(
-                credentials.Value.MicrosoftAppId ?? string.Empty, reference, (tc, ct) => tc.SendActivityAsync(reply, ct), lifetime.ApplicationStopping);
+            await adapter.ContinueAsync(reference, (tc, ct) => tc.SendActivityAsync(reply, ct), lifetime.ApplicationStopping);
         }
         catch (Exception ex)
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
-using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
 using SupportBot.Bot.Hosting;
 using SupportBot.Skills.Tickets;
@@ -15,7 +14,6 @@ namespace SupportBot.Bot.Tickets;
 /// </summary>
 public sealed class ProactiveTicketNotifier(
     SupportBotAdapter adapter,
-    IOptions<BotCredentialsOptions> credentials,
     ILogger<ProactiveTicketNotifier> logger) : ITicketNotifier
 {
     public Task TicketFiledAsync(TicketDraft draft, TicketReceipt receipt, CancellationToken cancellationToken) =>
@@ -61,37 +59,21 @@ public sealed class ProactiveTicketNotifier(
             throw new EmployeeUnreachableException($"Ticket {ticketNumber} has no conversation to reach its requester in.");
         }
 
-        // The adapter's turn error handler would swallow a failed send (and try to apologise into the same dead
-        // conversation), so the failure is caught inside the turn and raised here.
         Exception? failure = null;
         try
         {
-            await adapter.ContinueConversationAsync(
-                credentials.Value.MicrosoftAppId ?? string.Empty,
-                reference,
-                async (turn, ct) =>
-                {
-                    try
-                    {
-                        await turn.SendActivityAsync(message, ct);
-                    }
-                    catch (Exception sendFailure) when (sendFailure is not OperationCanceledException)
-                    {
-                        failure = sendFailure;
-                    }
-                },
-                cancellationToken);
+            await adapter.ContinueAsync(reference, (turn, ct) => turn.SendActivityAsync(message, ct), cancellationToken);
         }
-        catch (Exception turnFailure) when (turnFailure is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            failure = turnFailure;
+            failure = ex;
         }
 
-        if (failure is { } ex)
+        if (failure is { } cause)
         {
-            logger.LogWarning(ex, "Could not reach the requester of ticket {TicketNumber} in their conversation", ticketNumber);
+            logger.LogWarning(cause, "Could not reach the requester of ticket {TicketNumber} in their conversation", ticketNumber);
             throw new EmployeeUnreachableException(
-                string.Create(CultureInfo.InvariantCulture, $"The employee's conversation for {ticketNumber} can't be reached any more ({ex.GetType().Name})."), ex);
+                string.Create(CultureInfo.InvariantCulture, $"The employee's conversation for {ticketNumber} can't be reached any more ({cause.GetType().Name})."), cause);
         }
     }
 }

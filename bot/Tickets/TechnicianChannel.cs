@@ -42,7 +42,6 @@ public sealed class TechnicianChannel(
     ITicketDesk desk,
     ITicketNotifier notifier,
     IOptions<TechnicianChannelOptions> options,
-    IOptions<BotCredentialsOptions> credentials,
     ILogger<TechnicianChannel> logger)
 {
     public const string ClaimVerb = "ticket.claim";
@@ -61,8 +60,7 @@ public sealed class TechnicianChannel(
 
         try
         {
-            await adapter.ContinueConversationAsync(
-                credentials.Value.MicrosoftAppId ?? string.Empty,
+            await adapter.ContinueAsync(
                 ChannelReference(),
                 async (turn, ct) =>
                 {
@@ -100,8 +98,7 @@ public sealed class TechnicianChannel(
 
             var update = MessageFactory.Attachment(Card(ticket, null));
             update.Id = card.ActivityId;
-            await adapter.ContinueConversationAsync(
-                credentials.Value.MicrosoftAppId ?? string.Empty, ChannelReference(), (turn, ct) => turn.UpdateActivityAsync(update, ct), cancellationToken);
+            await adapter.ContinueAsync(ChannelReference(), (turn, ct) => turn.UpdateActivityAsync(update, ct), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -46,8 +46,10 @@ public sealed class TeamsChat(HttpClient client, ChannelRecorder channel, TeamsU
         return [.. messages.Skip(before)];
     }
 
-    private JObject Activity(string? text, TeamsUser from)
+    /// <summary>The Teams message activity this chat's user would send, for tests that post it themselves.</summary>
+    public JObject Activity(string? text, TeamsUser? from = null)
     {
+        from ??= User;
         var activity = Activities.Message(channel.ServiceUrl, ConversationId, text ?? string.Empty, userId: from.Id);
         activity["from"] = new JObject { ["id"] = from.Id, ["name"] = from.Name, ["aadObjectId"] = from.AadObjectId };
         if (text is null)

@@ -206,7 +206,7 @@ public sealed class HandoffConversationTests : IAsyncLifetime
         Assert.Contains(chat.Messages, m => (string?)m["text"] == "**Alex Wilber (IT):** Hi Adele, which dock model is it?");
 
         var before = chat.Messages.Count;
-        var response = await _client.PostAsync(ActivityFrom(chat, "It's the Surface Dock 2"));
+        var response = await _client.PostAsync(chat.Activity("It's the Surface Dock 2"));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(before, chat.Messages.Count);
         Assert.Contains(await _desk.MessagesAsync(number, default), m => m.From == Speaker.User && m.Text == "It's the Surface Dock 2");
@@ -242,12 +242,5 @@ public sealed class HandoffConversationTests : IAsyncLifetime
 
         Assert.Contains(number, failure.Message, StringComparison.Ordinal);
         Assert.Contains(await _desk.MessagesAsync(number, default), m => m.Text == "Are you at your desk?");
-    }
-
-    private JObject ActivityFrom(TeamsChat chat, string text)
-    {
-        var activity = Activities.Message(_channel.ServiceUrl, chat.ConversationId, text, userId: chat.User.Id);
-        activity["from"] = new JObject { ["id"] = chat.User.Id, ["name"] = chat.User.Name, ["aadObjectId"] = chat.User.AadObjectId };
-        return activity;
     }
 }
