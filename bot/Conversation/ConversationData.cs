@@ -8,6 +8,9 @@ public sealed class ConversationData
 {
     public DateTimeOffset? WelcomedAt { get; set; }
 
+    /// <summary>The conversation reference was saved for proactive messages (once per conversation).</summary>
+    public bool ReferenceStored { get; set; }
+
     public Transcript Transcript { get; set; } = new();
 
     /// <summary>The article last shown and the question it answered, for "That fixed it" / "Still stuck".</summary>

@@ -2,6 +2,8 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Channels;
+using SupportBot.Bot.Channels.Rendering;
 using SupportBot.Bot.Knowledge;
 using SupportBot.Bot.SelfHelp;
 using SupportBot.Bot.Tickets;
@@ -30,6 +32,8 @@ public sealed class SupportBotActivityHandler(
     SelfHelpRunner runner,
     EscalationConversation escalation,
     TechnicianChannel technicianChannel,
+    ReplySender sender,
+    ConversationReferences references,
     IOptions<SelfHelpOptions> selfHelpOptions,
     TimeProvider timeProvider,
     ILogger<SupportBotActivityHandler> logger) : TeamsActivityHandler
@@ -46,18 +50,46 @@ public sealed class SupportBotActivityHandler(
         await conversationState.SaveChangesAsync(turnContext, force: false, cancellationToken);
     }
 
+    // Teams: the app was installed in a personal chat, a group chat or a team.
+    protected override Task OnInstallationUpdateAddAsync(ITurnContext<IInstallationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
+        WelcomeAsync(turnContext, null, cancellationToken);
+
+    // Uninstalled: proactive messages to this conversation would be refused, so its reference is retired now.
+    protected override Task OnInstallationUpdateRemoveAsync(ITurnContext<IInstallationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
+        references.RetireAsync(turnContext.Activity.GetConversationReference(), "the app was uninstalled", cancellationToken);
+
+    // Teams would look up every joining member's profile first; the welcome needs none of it (a big team can add hundreds).
+    protected override Task OnTeamsMembersAddedDispatchAsync(
+        IList<ChannelAccount> membersAdded, Microsoft.Bot.Schema.Teams.TeamInfo teamInfo, ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken) =>
+        OnMembersAddedAsync(membersAdded, turnContext, cancellationToken);
+
     protected override async Task OnMembersAddedAsync(
         IList<ChannelAccount> membersAdded,
         ITurnContext<IConversationUpdateActivity> turnContext,
         CancellationToken cancellationToken)
     {
         var botId = turnContext.Activity.Recipient?.Id;
-        var newcomer = membersAdded.FirstOrDefault(m => m.Id != botId);
-        if (newcomer is null)
+        var botAdded = membersAdded.Any(m => m.Id == botId);
+        if (turnContext.Activity.Conversation?.ConversationType is "channel" or "groupChat")
         {
+            // In a team or group chat the bot says hello once, when it is added — not to every person who joins.
+            if (botAdded)
+            {
+                await WelcomeAsync(turnContext, null, cancellationToken);
+            }
+
             return;
         }
 
+        var newcomer = membersAdded.FirstOrDefault(m => m.Id != botId);
+        if (newcomer is not null || botAdded)
+        {
+            await WelcomeAsync(turnContext, newcomer?.Name, cancellationToken);
+        }
+    }
+
+    private async Task WelcomeAsync(ITurnContext turnContext, string? name, CancellationToken cancellationToken)
+    {
         var data = await _conversationData.GetAsync(turnContext, () => new ConversationData(), cancellationToken);
         if (data.WelcomedAt is not null)
         {
@@ -65,7 +97,7 @@ public sealed class SupportBotActivityHandler(
         }
 
         data.WelcomedAt = timeProvider.GetUtcNow();
-        await SendAsync(turnContext, data, helpDesk.Welcome(newcomer.Name), cancellationToken);
+        await SendAsync(turnContext, data, Reply.Say(helpDesk.Welcome(name)), cancellationToken);
     }
 
     // Claim / Reply / Resolve on a ticket card in the technicians' Teams channel (Action.Execute).
@@ -84,10 +116,11 @@ public sealed class SupportBotActivityHandler(
             return;
         }
 
+        await references.RememberAsync(turnContext, data, cancellationToken);
         var text = turnContext.Activity.Text?.Trim();
         if (string.IsNullOrEmpty(text))
         {
-            await SendAsync(turnContext, data, "I can only read text messages for now. Tell me in a sentence what's wrong.", cancellationToken);
+            await SendAsync(turnContext, data, NothingToRead(turnContext.Activity), cancellationToken);
             return;
         }
 
@@ -103,6 +136,13 @@ public sealed class SupportBotActivityHandler(
         if (await TryPickChoiceAsync(turnContext, data, text, cancellationToken) ||
             await TryRecordFeedbackAsync(turnContext, data, text, cancellationToken))
         {
+            return;
+        }
+
+        // "2" with no list to pick from (it expired, or the user answered an old message).
+        if (text.Length <= 3 && text.All(char.IsAsciiDigit))
+        {
+            await SendAsync(turnContext, data, $"I'm not sure what \"{text}\" answers — there's no list waiting for a number. Tell me in a sentence what you need.", cancellationToken);
             return;
         }
 
@@ -290,26 +330,18 @@ public sealed class SupportBotActivityHandler(
     }
 
     // Two questions in a row the knowledge base couldn't answer: a person is the better next step.
-    private static Activity OfferATechnicianAfterMisses(Activity reply, ConversationData data)
-    {
-        if (data.Misses >= 2)
-        {
-            reply.SuggestedActions = new SuggestedActions { Actions = [new CardAction(ActionTypes.ImBack, SelfHelpReplies.TalkToTechnician, value: SelfHelpReplies.TalkToTechnician)] };
-        }
-
-        return reply;
-    }
+    private static Reply OfferATechnicianAfterMisses(Reply reply, ConversationData data) =>
+        data.Misses >= 2 ? reply.WithChoices(SelfHelpReplies.TalkToTechnician) : reply;
 
     // The actions an article offers (its "actions:" list) become buttons next to the feedback ones.
-    private Activity WithActions(Activity reply, KnowledgeArticle article)
+    private Reply WithActions(Reply reply, KnowledgeArticle article)
     {
         var offered = article.Actions
             .Select(SelfHelpActions.Find)
             .OfType<SelfHelpAction>()
             .Where(a => selfHelpOptions.Value.IsEnabled(a.Id))
-            .Select(a => new CardAction(ActionTypes.ImBack, a.Title, value: a.Phrase));
-        reply.SuggestedActions = new SuggestedActions { Actions = [.. offered, .. reply.SuggestedActions?.Actions ?? []] };
-        return reply;
+            .Select(a => new ReplyChoice(a.Title, a.Phrase));
+        return reply with { Choices = [.. offered, .. reply.Choices] };
     }
 
     private async Task<bool> TryRecordFeedbackAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken)
@@ -346,12 +378,28 @@ public sealed class SupportBotActivityHandler(
         return true;
     }
 
-    private Task SendAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken) =>
-        SendAsync(turnContext, data, MessageFactory.Text(text), cancellationToken);
-
-    private async Task SendAsync(ITurnContext turnContext, ConversationData data, IActivity reply, CancellationToken cancellationToken)
+    // A file or picture with no words, a card submit the bot doesn't know, or just "@SupportBot".
+    private static Reply NothingToRead(IMessageActivity activity)
     {
-        await turnContext.SendActivityAsync(reply, cancellationToken);
-        data.Transcript.Add(Speaker.Bot, reply.AsMessageActivity()?.Text, timeProvider.GetUtcNow());
+        if (activity.Attachments?.Where(a => a.ContentType is not null && !a.ContentType.StartsWith("text/html", StringComparison.Ordinal)).ToList() is { Count: > 0 } files)
+        {
+            var names = string.Join(", ", files.Select(f => f.Name).OfType<string>().Take(3));
+            return Reply.Say(
+                $"I can't open files or pictures{(names.Length > 0 ? $" ({names})" : string.Empty)}, sorry. Tell me in a sentence what's wrong — " +
+                "for example the error message you see — and if a technician needs the file, I'll open a ticket you can attach it to.");
+        }
+
+        return activity.Value is not null
+            ? Reply.Say("That button is from a card I can't act on any more. Tell me in a sentence what you need.")
+            : Reply.Say("Yes? Tell me in a sentence what's wrong, for example \"my laptop won't connect to the Wi-Fi\".");
+    }
+
+    private Task SendAsync(ITurnContext turnContext, ConversationData data, string text, CancellationToken cancellationToken) =>
+        SendAsync(turnContext, data, Reply.Say(text), cancellationToken);
+
+    private async Task SendAsync(ITurnContext turnContext, ConversationData data, Reply reply, CancellationToken cancellationToken)
+    {
+        await sender.SendAsync(turnContext, reply, cancellationToken);
+        data.Transcript.Add(Speaker.Bot, reply.ToPlainText(), timeProvider.GetUtcNow());
     }
 }

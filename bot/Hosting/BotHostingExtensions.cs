@@ -2,6 +2,9 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Channels;
+using SupportBot.Bot.Channels.Rendering;
+using SupportBot.Bot.Channels.Slack;
 using SupportBot.Bot.Conversation;
 
 namespace SupportBot.Bot.Hosting;
@@ -25,13 +28,18 @@ public static class BotHostingExtensions
         services.AddSingleton<IValidateOptions<BotCredentialsOptions>, BotCredentialsValidator>();
 
         services.AddProblemDetails();
-        services.AddHttpClient(ConnectorHttpClient);
+        services.AddTransient<ConnectorRetryHandler>();
+        services.AddHttpClient(ConnectorHttpClient).AddHttpMessageHandler<ConnectorRetryHandler>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<BotFrameworkAuthentication>(sp => new ConfigurationBotFrameworkAuthentication(
             sp.GetRequiredService<IConfiguration>(),
             httpClientFactory: new NamedHttpClientFactory(sp.GetRequiredService<IHttpClientFactory>(), ConnectorHttpClient),
             logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()));
+        builder.AddSlackIdentity();
         services.AddSingleton<SupportBotAdapter>();
+        services.AddSingleton<ReplySender>();
+        services.AddSingleton<ConversationReferences>();
+        services.AddSingleton<ChannelInputMiddleware>();
         services.AddSingleton<Knowledge.ArticleLinks>();
         services.AddTransient<IBot, SupportBotActivityHandler>();
         services.AddHostedService<StartupReport>();

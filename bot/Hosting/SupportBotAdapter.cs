@@ -4,6 +4,8 @@ using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Channels;
+using SupportBot.Bot.Channels.Slack;
 using SupportBot.Bot.State;
 using SupportBot.Skills.HelpDesk;
 
@@ -17,6 +19,8 @@ public sealed class SupportBotAdapter : CloudAdapter
     public SupportBotAdapter(
         BotFrameworkAuthentication authentication,
         TurnGateMiddleware turnGate,
+        SlackIdentityMiddleware slackIdentity,
+        ChannelInputMiddleware channelInput,
         HelpDeskProfile helpDesk,
         IOptions<BotCredentialsOptions> credentials,
         ILogger<SupportBotAdapter> logger)
@@ -24,6 +28,8 @@ public sealed class SupportBotAdapter : CloudAdapter
     {
         _credentials = credentials;
         Use(turnGate);
+        Use(slackIdentity);
+        Use(channelInput);
         OnTurnError = async (turnContext, exception) =>
         {
             if (exception is TurnDeferredException)

@@ -1,43 +1,40 @@
-using System.Globalization;
-using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Newtonsoft.Json.Linq;
+using SupportBot.Bot.Channels.Rendering;
+using SupportBot.Skills.Conversation;
 using SupportBot.Skills.SelfHelp;
 
 namespace SupportBot.Bot.SelfHelp;
 
-/// <summary>Turns an action's channel-neutral reply into an activity; confirmations become an Adaptive Card.</summary>
+/// <summary>An action's outcome as a reply; a confirmation becomes a card with confirm/cancel buttons bound to a single-use token.</summary>
 public static class SelfHelpReplies
 {
     public const string TalkToTechnician = "Talk to a technician";
 
     /// <summary>The marker a confirmation card's Action.Submit data carries.</summary>
-    public const string SubmitKind = "selfhelp.confirm";
+    public const string SubmitKind = AdaptiveCardRenderer.ConfirmKind;
 
-    public static Activity Render(ActionReply reply)
+    public static Reply Render(ActionReply reply)
     {
-        var activity = MessageFactory.Text(reply.Text);
-        activity.TextFormat = TextFormatTypes.Markdown;
-        if (reply.Confirmation is { } confirmation)
-        {
-            // The card says what will happen; the text only introduces it (and is what a screen reader or a
-            // notification shows).
-            activity.Text = "Please confirm — nothing happens until you do.";
-            activity.Attachments = [ConfirmationCard(confirmation)];
-        }
-
         var choices = reply.Choices.ToList();
         if (reply.NeedsTechnician)
         {
             choices.Add(TalkToTechnician);
         }
 
-        if (choices.Count > 0)
+        if (reply.Confirmation is not { } prompt)
         {
-            activity.SuggestedActions = new SuggestedActions { Actions = [.. choices.Select(c => new CardAction(ActionTypes.ImBack, c, value: c))] };
+            return Reply.Say(reply.Text).WithChoices(choices);
         }
 
-        return activity;
+        // The card says what will happen; nothing runs until the user confirms on it.
+        return new Reply
+        {
+            Title = prompt.Title,
+            Text = prompt.Details,
+            Note = AdaptiveCardRenderer.ExpiryNote(prompt.ExpiresAt),
+            Confirmation = new ReplyConfirmation(prompt.Token, prompt.ActionId, prompt.ConfirmLabel, prompt.ExpiresAt),
+        }.WithChoices(choices);
     }
 
     /// <summary>The submit a confirmation card sent, or null when the activity isn't one.</summary>
@@ -58,45 +55,6 @@ public static class SelfHelpReplies
         return new ConfirmationSubmit(value["token"]?.Type == JTokenType.String ? (string?)value["token"] : null,
             value["action"]?.Type == JTokenType.String ? (string?)value["action"] : null,
             approved);
-    }
-
-    public static Attachment ConfirmationCard(ConfirmationPrompt prompt)
-    {
-        JObject Submit(string title, bool approved, string? style) => new()
-        {
-            ["type"] = "Action.Submit",
-            ["title"] = title,
-            ["style"] = style ?? "default",
-            ["data"] = new JObject
-            {
-                ["kind"] = SubmitKind,
-                ["token"] = prompt.Token,
-                ["action"] = prompt.ActionId,
-                ["approved"] = approved,
-            },
-        };
-
-        var card = new JObject
-        {
-            ["type"] = "AdaptiveCard",
-            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
-            ["version"] = "1.5",
-            ["body"] = new JArray
-            {
-                new JObject { ["type"] = "TextBlock", ["text"] = prompt.Title, ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true },
-                new JObject { ["type"] = "TextBlock", ["text"] = prompt.Details, ["wrap"] = true },
-                new JObject
-                {
-                    ["type"] = "TextBlock",
-                    ["text"] = $"Only you can use this card, once, until {prompt.ExpiresAt.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC.",
-                    ["isSubtle"] = true,
-                    ["size"] = "Small",
-                    ["wrap"] = true,
-                },
-            },
-            ["actions"] = new JArray { Submit(prompt.ConfirmLabel, true, "positive"), Submit("Cancel", false, null) },
-        };
-        return new Attachment("application/vnd.microsoft.card.adaptive", content: card);
     }
 
     private static JObject? TryParse(string json)

@@ -1,7 +1,9 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Channels.Rendering;
 using SupportBot.Bot.Hosting;
+using SupportBot.Skills.Conversation;
 using SupportBot.Skills.SelfHelp;
 
 namespace SupportBot.Bot.SelfHelp;
@@ -13,6 +15,7 @@ namespace SupportBot.Bot.SelfHelp;
 /// </summary>
 public sealed class SelfHelpRunner(
     SupportBotAdapter adapter,
+    ReplySender sender,
     IOptions<SelfHelpOptions> options,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
@@ -42,8 +45,9 @@ public sealed class SelfHelpRunner(
         }
 
         var reference = turnContext.Activity.GetConversationReference();
-        await turnContext.SendActivityAsync(
-            MessageFactory.Text("Microsoft 365 is taking longer than usual. I'm still on it and will message you here when it's done."),
+        await sender.SendAsync(
+            turnContext,
+            Reply.Say("Microsoft 365 is taking longer than usual. I'm still on it and will message you here when it's done."),
             cancellationToken);
         Track(FinishLaterAsync(work, reference));
         return null;
@@ -51,7 +55,7 @@ public sealed class SelfHelpRunner(
 
     private async Task FinishLaterAsync(Task<ActionReply> work, ConversationReference reference)
     {
-        IActivity reply;
+        Reply reply;
         try
         {
             reply = SelfHelpReplies.Render(await work);
@@ -59,12 +63,12 @@ public sealed class SelfHelpRunner(
         catch (Exception ex)
         {
             logger.LogError(ex, "A self-help action failed after its turn ended");
-            reply = MessageFactory.Text("Sorry — that didn't finish because of an error on my side. Nothing more will happen; please ask again or contact the help desk.");
+            reply = Reply.Say("Sorry — that didn't finish because of an error on my side. Nothing more will happen; please ask again or contact the help desk.");
         }
 
         try
         {
-            await adapter.ContinueAsync(reference, (tc, ct) => tc.SendActivityAsync(reply, ct), lifetime.ApplicationStopping);
+            await adapter.ContinueAsync(reference, (tc, ct) => sender.SendAsync(tc, reply, ct), lifetime.ApplicationStopping);
         }
         catch (Exception ex)
         {

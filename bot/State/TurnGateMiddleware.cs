@@ -28,7 +28,7 @@ public sealed class TurnGateMiddleware(
 
         await using (hold.ConfigureAwait(false))
         {
-            var activityKey = string.IsNullOrEmpty(activity.Id) ? null : $"{conversationKey}:{activity.Id}";
+            var activityKey = DeliveryId(activity) is { } id ? $"{conversationKey}:{id}" : null;
             if (activityKey is not null && await processed.WasProcessedAsync(activityKey, cancellationToken).ConfigureAwait(false))
             {
                 logger.LogInformation(
@@ -46,6 +46,20 @@ public sealed class TurnGateMiddleware(
                 await processed.MarkProcessedAsync(activityKey, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    // Slack retries an event it thinks went unanswered (X-Slack-Retry-Num), and a mention in a channel arrives twice
+    // (app_mention and message.channels): what stays the same is the message's channel and timestamp.
+    private static string? DeliveryId(Microsoft.Bot.Schema.Activity activity)
+    {
+        if (activity.ChannelId == "slack" && activity.ChannelData is Newtonsoft.Json.Linq.JObject data &&
+            data["SlackMessage"]?["event"] is Newtonsoft.Json.Linq.JObject slackEvent &&
+            (string?)slackEvent["ts"] is { Length: > 0 } ts)
+        {
+            return $"slack-message:{(string?)slackEvent["channel"]}:{ts}";
+        }
+
+        return string.IsNullOrEmpty(activity.Id) ? null : activity.Id;
     }
 }
 

@@ -6,6 +6,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
+using SupportBot.Bot.Channels.Rendering;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.SelfHelp;
 using SupportBot.Skills.Conversation;
@@ -29,6 +30,7 @@ public sealed partial class EscalationConversation(
     IOptions<TicketOptions> options,
     TechnicianChannel technicians,
     TicketSummaryWriter summaries,
+    ReplySender sender,
     TimeProvider time,
     ILogger<EscalationConversation> logger)
 {
@@ -141,17 +143,12 @@ public sealed partial class EscalationConversation(
     {
         var draft = await DraftAsync(turn, data, pending, cancellationToken);
         var priority = draft.PriorityReasons.Count == 0 ? draft.Priority.ToString() : $"{draft.Priority} ({string.Join(", ", draft.PriorityReasons)})";
-        var reply = MessageFactory.Text(
-            "Here's what I'll send to the IT team:\n\n" +
-            $"- **Title:** {draft.Title}\n" +
-            $"- **Priority:** {priority}\n" +
-            $"- **Summary:** {draft.Summary}\n\n" +
-            "They also get our conversation so far, the articles I showed and anything I tried, so you won't have to repeat yourself.");
-        reply.TextFormat = TextFormatTypes.Markdown;
-        reply.SuggestedActions = new SuggestedActions
+        var reply = new Reply
         {
-            Actions = [.. new[] { SendIt, AddDetails, Cancel }.Select(b => new CardAction(ActionTypes.ImBack, b, value: b))],
-        };
+            Title = "Here's what I'll send to the IT team",
+            Facts = [new("Title", draft.Title), new("Priority", priority), new("Summary", draft.Summary)],
+            Note = "They also get our conversation so far, the articles I showed and anything I tried, so you won't have to repeat yourself.",
+        }.WithChoices(SendIt, AddDetails, Cancel);
         await SendAsync(turn, data, reply, cancellationToken);
     }
 
@@ -245,14 +242,12 @@ public sealed partial class EscalationConversation(
         var tickets = await desk.ForRequesterAsync(channelId, userId, cancellationToken);
         if (tickets.Count == 0)
         {
-            await turn.SendActivityAsync(MessageFactory.Text("You have no tickets with us from this chat. Say \"talk to a person\" if you need one."), cancellationToken);
+            await sender.SendAsync(turn, Reply.Say("You have no tickets with us from this chat. Say \"talk to a person\" if you need one."), cancellationToken);
             return;
         }
 
         var lines = tickets.Take(10).Select(t => $"- **{t.Number}** — {t.Title}: {Describe(t)}");
-        var reply = MessageFactory.Text("Your tickets:\n\n" + string.Join('\n', lines));
-        reply.TextFormat = TextFormatTypes.Markdown;
-        await turn.SendActivityAsync(reply, cancellationToken);
+        await sender.SendAsync(turn, Reply.Say("Your tickets:\n\n" + string.Join('\n', lines)), cancellationToken);
     }
 
     private async Task RateAsync(ITurnContext turn, string number, int stars, CancellationToken cancellationToken)
@@ -264,7 +259,7 @@ public sealed partial class EscalationConversation(
             DeskOutcome.NotFound => "I couldn't find that ticket among yours.",
             _ => "That ticket can't be rated (it may be rated already, or not resolved yet).",
         };
-        await turn.SendActivityAsync(MessageFactory.Text(text), cancellationToken);
+        await sender.SendAsync(turn, Reply.Say(text), cancellationToken);
     }
 
     private string Describe(TicketRecord ticket) => ticket.State switch
@@ -294,12 +289,12 @@ public sealed partial class EscalationConversation(
     private static bool IsButton(string text) => Is(text, SendIt) || Is(text, AddDetails) || Is(text, Cancel);
 
     private async Task SayAsync(ITurnContext turn, ConversationData data, string text, CancellationToken cancellationToken) =>
-        await SendAsync(turn, data, MessageFactory.Text(text), cancellationToken);
+        await SendAsync(turn, data, Reply.Say(text), cancellationToken);
 
-    private async Task SendAsync(ITurnContext turn, ConversationData data, IActivity reply, CancellationToken cancellationToken)
+    private async Task SendAsync(ITurnContext turn, ConversationData data, Reply reply, CancellationToken cancellationToken)
     {
-        await turn.SendActivityAsync(reply, cancellationToken);
-        data.Transcript.Add(Speaker.Bot, reply.AsMessageActivity()?.Text, time.GetUtcNow());
+        await sender.SendAsync(turn, reply, cancellationToken);
+        data.Transcript.Add(Speaker.Bot, reply.ToPlainText(), time.GetUtcNow());
     }
 
     [GeneratedRegex(@"^\s*Rate\s+(?<number>[A-Za-z]+-\d{1,9}):\s*(?<stars>[1-5])\s+out\s+of\s+5\s*$", RegexOptions.IgnoreCase)]

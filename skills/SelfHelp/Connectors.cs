@@ -6,6 +6,12 @@ public interface IDirectory
     /// <summary>The user with this object id or user principal name, or null when the directory has no such user.</summary>
     Task<DirectoryUser?> FindUserAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The one user whose mail (or, failing that, user principal name) is this address; null when there is none, or
+    /// more than one, so a channel that only knows a verified email (Slack) can never be mapped to the wrong person.
+    /// </summary>
+    Task<DirectoryUser?> FindUserByEmailAsync(string email, CancellationToken cancellationToken);
+
     /// <summary>How many days a password lasts in this domain; null when it never expires.</summary>
     Task<int?> GetPasswordLifetimeDaysAsync(string domain, CancellationToken cancellationToken);
 

@@ -17,30 +17,63 @@ public sealed class GraphConnector(GraphServiceClient client, TimeSpan timeout) 
     // Graph reports "never expires" as Int32.MaxValue.
     private const int NeverExpires = int.MaxValue;
 
+    // The properties a DirectoryUser is made of.
+    private static readonly string[] UserProperties =
+    [
+        "id", "displayName", "userPrincipalName", "accountEnabled", "lastPasswordChangeDateTime", "passwordPolicies",
+    ];
+
     public Task<DirectoryUser?> FindUserAsync(string key, CancellationToken cancellationToken) =>
         CallAsync(async ct =>
         {
             try
             {
-                var user = await client.Users[key].GetAsync(
-                    r => r.QueryParameters.Select =
-                    [
-                        "id", "displayName", "userPrincipalName", "accountEnabled", "lastPasswordChangeDateTime", "passwordPolicies",
-                    ],
-                    ct);
-                return user is null ? null : new DirectoryUser(
-                    user.Id ?? key,
-                    user.DisplayName ?? user.UserPrincipalName ?? key,
-                    user.UserPrincipalName ?? key,
-                    user.AccountEnabled ?? true,
-                    user.LastPasswordChangeDateTime,
-                    user.PasswordPolicies?.Contains("DisablePasswordExpiration", StringComparison.OrdinalIgnoreCase) == true);
+                var user = await client.Users[key].GetAsync(r => r.QueryParameters.Select = UserProperties, ct);
+                return user is null ? null : ToDirectoryUser(user, key);
             }
             catch (ODataError ex) when (ex.ResponseStatusCode == (int)HttpStatusCode.NotFound)
             {
                 return null;
             }
         }, cancellationToken);
+
+    public async Task<DirectoryUser?> FindUserByEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+
+        // mail is what Slack and most people call "my email"; the sign-in name is the fallback for accounts whose mail
+        // attribute is empty. Two matches means the address doesn't name one person, so it names nobody.
+        var byMail = await FindUsersWhereAsync("mail", email, cancellationToken);
+        return byMail.Count switch
+        {
+            1 => byMail[0],
+            0 => (await FindUsersWhereAsync("userPrincipalName", email, cancellationToken)) is [var only] ? only : null,
+            _ => null,
+        };
+    }
+
+    private Task<IReadOnlyList<DirectoryUser>> FindUsersWhereAsync(string property, string value, CancellationToken cancellationToken) =>
+        CallAsync(async ct =>
+        {
+            var page = await client.Users.GetAsync(
+                r =>
+                {
+                    // OData string literals escape a quote by doubling it.
+                    r.QueryParameters.Filter = $"{property} eq '{value.Replace("'", "''", StringComparison.Ordinal)}'";
+                    r.QueryParameters.Select = UserProperties;
+                    r.QueryParameters.Top = 2;
+                },
+                ct);
+            return (IReadOnlyList<DirectoryUser>)[.. (page?.Value ?? []).Select(u => ToDirectoryUser(u, value))];
+        }, cancellationToken);
+
+    private static DirectoryUser ToDirectoryUser(User user, string key) => new(
+        user.Id ?? key,
+        user.DisplayName ?? user.UserPrincipalName ?? key,
+        user.UserPrincipalName ?? key,
+        user.AccountEnabled ?? true,
+        user.LastPasswordChangeDateTime,
+        user.PasswordPolicies?.Contains("DisablePasswordExpiration", StringComparison.OrdinalIgnoreCase) == true);
 
     public Task<int?> GetPasswordLifetimeDaysAsync(string domain, CancellationToken cancellationToken) =>
         CallAsync(async ct =>

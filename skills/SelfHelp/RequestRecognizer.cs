@@ -191,11 +191,12 @@ public static partial class RequestRecognizer
     [GeneratedRegex(@"[\w.+-]+@[\w-]+(\.[\w-]+)+", RegexOptions.IgnoreCase)]
     private static partial Regex Email();
 
-    // "Anna's laptop", "the CEO's password" — not "my", and not device names the caller owns (checked later).
-    [GeneratedRegex(@"\b(?<who>(?!(?:my|your|our|it|this|that|today|tomorrow)\b)[A-Za-z][\w.-]*)['’]s\s+(?:\w+\s+)?(laptop|computer|pc|device|phone|mobile|iphone|mac|macbook|tablet|ipad|surface|account|password|sessions?|mfa|licen[cs]es?|mailbox)\b", RegexOptions.IgnoreCase)]
+    // "Anna's laptop", "the CEO's password" — not "my", not a contraction ("what's my account"), and not device names
+    // the caller owns (checked later).
+    [GeneratedRegex(@"\b(?<who>(?!(?:my|your|our|it|this|that|today|tomorrow|what|who|where|when|how|there|here|let|he|she)\b)[A-Za-z][\w.-]*)['’]s\s+(?:\w+\s+)?(laptop|computer|pc|device|phone|mobile|iphone|mac|macbook|tablet|ipad|surface|account|password|sessions?|mfa|licen[cs]es?|mailbox)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Possessive();
 
-    [GeneratedRegex(@"\b(?<who>(?!(?:Microsoft|Windows|Apple|Google|Adobe|Today|Tomorrow|Monday|Friday)\b)[A-Z][a-z]+)['’]s\b")]
+    [GeneratedRegex(@"\b(?<who>(?!(?:Microsoft|Windows|Apple|Google|Adobe|Today|Tomorrow|Monday|Friday|What|Who|Where|When|How|There|Here|That|It|Let|He|She)\b)[A-Z][a-z]+)['’]s\b")]
     private static partial Regex NamePossessive();
 
     [GeneratedRegex(@"^\s*(please|pls|kindly)\b|^\s*(please\s+)?(can|could|would|will)\s+you\b|\bi\s+(need|want)\s+you\s+to\b", RegexOptions.IgnoreCase)]

@@ -8,7 +8,7 @@ namespace SupportBot.Bot.Channels.DirectLine;
 /// One conversation on the local channel: the activity stream clients read with a watermark (user messages
 /// echoed back, bot replies), bounded to the most recent activities.
 /// </summary>
-public sealed class LocalConversation(string id, ChannelAccount user, DateTimeOffset now)
+public sealed class LocalConversation(string id, ChannelAccount user, DateTimeOffset now, string? directoryKey = null)
 {
     public const int MaxActivities = 1000;
 
@@ -23,6 +23,14 @@ public sealed class LocalConversation(string id, ChannelAccount user, DateTimeOf
     public string Id { get; } = id;
 
     public ChannelAccount User { get; } = user;
+
+    /// <summary>Whom self-help acts as in this conversation (see <see cref="DirectLineGrant.DirectoryKey"/>); null: nobody (a guest).</summary>
+    public string? DirectoryKey { get; } = directoryKey switch
+    {
+        null => user.Id,
+        DirectLineGrant.NoDirectoryUser => null,
+        _ => directoryKey,
+    };
 
     public DateTimeOffset LastUsed { get; private set; } = now;
 
@@ -159,7 +167,7 @@ public sealed class DirectLineConversations(TimeProvider timeProvider)
     }
 
     /// <summary>The conversation, created when new (<c>Created</c> true); null when the channel is full.</summary>
-    public (LocalConversation? Conversation, bool Created) GetOrCreate(string conversationId, ChannelAccount user)
+    public (LocalConversation? Conversation, bool Created) GetOrCreate(string conversationId, ChannelAccount user, string? directoryKey = null)
     {
         if (Find(conversationId) is { } existing)
         {
@@ -183,7 +191,7 @@ public sealed class DirectLineConversations(TimeProvider timeProvider)
             }
         }
 
-        var created = new LocalConversation(conversationId, user, now);
+        var created = new LocalConversation(conversationId, user, now, directoryKey);
         var stored = _conversations.AddOrUpdate(
             conversationId,
             created,

@@ -17,7 +17,8 @@ public static class DirectLineEndpoints
 {
     public static IEndpointRouteBuilder MapDirectLineEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v3/directline").DisableAntiforgery();
+        // Web Chat embedded in another site (the intranet) calls the channel from that site's origin.
+        var group = app.MapGroup("/v3/directline").DisableAntiforgery().WithCrossOriginBearerAccess();
         group.MapPost("/tokens/generate", GenerateTokenAsync);
         group.MapPost("/tokens/refresh", RefreshTokenAsync);
         group.MapPost("/conversations", StartConversationAsync);
@@ -30,8 +31,14 @@ public static class DirectLineEndpoints
         return app;
     }
 
-    // Like Azure's tokens/generate: a token for a new conversation, bound to the user in the body.
-    private static async Task<IResult> GenerateTokenAsync(HttpContext http, LocalChannel channel, DirectLineTokens tokens, IOptions<DirectLineOptions> options)
+    // Like Azure's tokens/generate: a token for a new conversation, bound to the user in the body when the caller may
+    // choose it (the holder of DirectLine:LocalSecret, or anyone in the no-configuration demo).
+    private static async Task<IResult> GenerateTokenAsync(
+        HttpContext http,
+        LocalChannel channel,
+        DirectLineTokens tokens,
+        IOptions<DirectLineOptions> options,
+        IOptions<IntranetSignInOptions> intranet)
     {
         if (!channel.IsEnabled)
         {
@@ -49,7 +56,10 @@ public static class DirectLineEndpoints
             return DirectLineErrors.Error(request.Status, "BadArgument", request.Error);
         }
 
-        return TypedResults.Ok(TokenResponse.For(tokens, new DirectLineGrant(DirectLineTokens.NewId(), request.UserId, request.UserName)));
+        var grant = options.Value.LocalSecret is { Length: > 0 } || !WebChatEndpoints.BrowsersMustNotChooseTheirUser(options.Value, intranet.Value)
+            ? new DirectLineGrant(DirectLineTokens.NewId(), request.UserId, request.UserName)
+            : new DirectLineGrant(DirectLineTokens.NewId(), WebChatEndpoints.NewGuestId(), request.UserName, DirectLineGrant.NoDirectoryUser);
+        return TypedResults.Ok(TokenResponse.For(tokens, grant));
     }
 
     private static async Task<IResult> RefreshTokenAsync(HttpContext http, LocalChannel channel, DirectLineTokens tokens)
@@ -96,7 +106,7 @@ public static class DirectLineEndpoints
         }
 
         var user = new ChannelAccount(grant.UserId, grant.UserName, RoleTypes.User);
-        var (conversation, created) = conversations.GetOrCreate(grant.ConversationId, user);
+        var (conversation, created) = conversations.GetOrCreate(grant.ConversationId, user, grant.DirectoryKey);
         if (conversation is null)
         {
             return DirectLineErrors.Error(StatusCodes.Status503ServiceUnavailable, "Busy", "The local channel has too many open conversations; try again later.");
@@ -118,7 +128,7 @@ public static class DirectLineEndpoints
             };
             try
             {
-                using (CallerResolver.LocalChannelUser(conversation.User.Id))
+                using (CallerResolver.LocalChannelUser(conversation.User.Id, conversation.DirectoryKey))
                 {
                     await adapter.ProcessAsync(string.Empty, joined, bot.OnTurnAsync, http.RequestAborted);
                 }
@@ -235,7 +245,7 @@ public static class DirectLineEndpoints
         try
         {
             // Only a token-bound user reaches the bot this way, so self-help actions may act as them.
-            using (CallerResolver.LocalChannelUser(conversation.User.Id))
+            using (CallerResolver.LocalChannelUser(conversation.User.Id, conversation.DirectoryKey))
             {
                 await adapter.ProcessAsync(string.Empty, toBot, bot.OnTurnAsync, http.RequestAborted);
             }

@@ -5,8 +5,15 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace SupportBot.Bot.Channels.DirectLine;
 
-/// <summary>Who a local-channel token lets in: one conversation, one user.</summary>
-public sealed record DirectLineGrant(string ConversationId, string UserId, string? UserName);
+/// <summary>
+/// Who a local-channel token lets in: one conversation, one user. <paramref name="DirectoryKey"/> is whom self-help
+/// acts as: null means the user id itself (the demo binds directory people by id), an intranet user's UPN, or
+/// <see cref="NoDirectoryUser"/> for a guest nobody vouched for.
+/// </summary>
+public sealed record DirectLineGrant(string ConversationId, string UserId, string? UserName, string? DirectoryKey = null)
+{
+    public const string NoDirectoryUser = "";
+}
 
 public enum TokenProblem
 {
@@ -44,6 +51,11 @@ public sealed class DirectLineTokens
         if (!string.IsNullOrEmpty(grant.UserName))
         {
             claims["name"] = grant.UserName;
+        }
+
+        if (grant.DirectoryKey is not null)
+        {
+            claims["dir"] = grant.DirectoryKey;
         }
 
         return _handler.CreateToken(new SecurityTokenDescriptor
@@ -90,7 +102,7 @@ public sealed class DirectLineTokens
             return (null, TokenProblem.Invalid);
         }
 
-        return (new DirectLineGrant(conversation, user, identity.FindFirst("name")?.Value), TokenProblem.None);
+        return (new DirectLineGrant(conversation, user, identity.FindFirst("name")?.Value, identity.FindFirst("dir")?.Value), TokenProblem.None);
     }
 
     /// <summary>A new random id, unguessable, safe in URLs.</summary>

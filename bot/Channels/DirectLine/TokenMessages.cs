@@ -76,6 +76,11 @@ public sealed partial record TokenRequest(string UserId, string? UserName, int S
             return Fail(StatusCodes.Status400BadRequest, "user.id must be 1–64 characters of letters, digits and _ - . : @");
         }
 
+        if (id is not null && id.StartsWith(IntranetUser.UserIdPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return Fail(StatusCodes.Status400BadRequest, $"user.id must not start with '{IntranetUser.UserIdPrefix}': those users are signed in by the intranet's assertion, never by a request body.");
+        }
+
         if (name is { Length: > 100 })
         {
             return Fail(StatusCodes.Status400BadRequest, "user.name must be at most 100 characters.");

@@ -39,12 +39,12 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var reply = Assert.Single(await _channel.WaitForMessagesAsync(conversation, 1));
         Assert.Equal("user-1", (string?)reply["recipient"]?["id"]);
-        Assert.Contains("[1]", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.Contains("Source: [Printer", new[] { reply }.Text(), StringComparison.Ordinal);
         var claim = reply["entities"]!.Single(e => (string?)e["type"] == "https://schema.org/Message")["citation"]![0]!;
         Assert.EndsWith("/kb/printer-troubleshoot", (string?)claim["appearance"]?["url"], StringComparison.Ordinal);
         Assert.Equal(
             ["That fixed it", "Still stuck"],
-            reply["suggestedActions"]!["actions"]!.Select(a => (string?)a["title"]));
+            new[] { reply }.Buttons());
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed class ChannelRecorder : IAsyncDisposable
 {
     private readonly ConcurrentQueue<JObject> _received = new();
     private readonly ConcurrentQueue<JObject> _updated = new();
+    private readonly ConcurrentDictionary<string, Refusal> _refusals = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
     private LoopbackServer _server = null!;
     private int _next;
 
@@ -32,6 +34,18 @@ public sealed class ChannelRecorder : IAsyncDisposable
         {
             using var reader = new StreamReader(request.Body);
             var activity = JObject.Parse(await reader.ReadToEndAsync());
+            recorder._attempts.AddOrUpdate(conversationId, 1, (_, n) => n + 1);
+            if (recorder._refusals.TryGetValue(conversationId, out var refusal) && refusal.TryUse())
+            {
+                if (refusal.RetryAfter is { } retryAfter)
+                {
+                    request.HttpContext.Response.Headers.RetryAfter = retryAfter;
+                }
+
+                // The connector's ErrorResponse shape.
+                return Results.Json(new { error = new { code = refusal.Code, message = refusal.Message } }, statusCode: refusal.Status);
+            }
+
             recorder._received.Enqueue(activity);
             return Results.Json(new { id = $"reply-{Interlocked.Increment(ref recorder._next)}" });
         });
@@ -53,6 +67,16 @@ public sealed class ChannelRecorder : IAsyncDisposable
         recorder.ServiceUrl = recorder._server.BaseUrl;
         return recorder;
     }
+
+    /// <summary>
+    /// Refuses the next <paramref name="times"/> sends into a conversation the way the Bot Connector does: 429 with
+    /// Retry-After when throttling, 403 BotNotInConversationRoster when the bot was removed.
+    /// </summary>
+    public void Refuse(string conversationId, int status, string code, string message, string? retryAfter = null, int times = int.MaxValue) =>
+        _refusals[conversationId] = new Refusal(status, code, message, retryAfter, times);
+
+    /// <summary>How many sends the bot attempted into a conversation, refused ones included.</summary>
+    public int AttemptsIn(string conversationId) => _attempts.TryGetValue(conversationId, out var n) ? n : 0;
 
     /// <summary>Messages the bot sent into one conversation (typing indicators left out).</summary>
     public IReadOnlyList<JObject> MessagesIn(string conversationId) =>
@@ -76,4 +100,19 @@ public sealed class ChannelRecorder : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    private sealed class Refusal(int status, string code, string message, string? retryAfter, int times)
+    {
+        private int _left = times;
+
+        public int Status => status;
+
+        public string Code => code;
+
+        public string Message => message;
+
+        public string? RetryAfter => retryAfter;
+
+        public bool TryUse() => Interlocked.Decrement(ref _left) >= 0;
+    }
 }

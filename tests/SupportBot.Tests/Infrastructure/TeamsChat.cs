@@ -63,15 +63,33 @@ public sealed class TeamsChat(HttpClient client, ChannelRecorder channel, TeamsU
 
 public static class ReplyExtensions
 {
-    /// <summary>What the replies say: their text and the text of any Adaptive Card they carry.</summary>
+    /// <summary>What the replies say: their text and the text of any Adaptive Card they carry (text blocks and facts).</summary>
     public static string Text(this IEnumerable<JObject> replies) => string.Join("\n---\n", replies.Select(r =>
-        string.Join('\n', new[] { (string?)r["text"] }.Concat(
-            (r["attachments"] as JArray ?? [])
-                .SelectMany(a => a["content"]?["body"] as JArray ?? [])
-                .Select(b => (string?)b["text"])))));
+        string.Join('\n', new[] { (string?)r["text"] }.Concat(Cards(r).SelectMany(c => CardText(c["body"]))))));
 
+    /// <summary>
+    /// The messages the replies' buttons send: suggested actions, and the card buttons Teams turns into messages
+    /// (messageBack). A confirmation card's confirm/cancel buttons are read with <see cref="ConfirmData"/>.
+    /// </summary>
     public static IReadOnlyList<string> Buttons(this IEnumerable<JObject> replies) =>
-        [.. replies.SelectMany(r => r["suggestedActions"]?["actions"]?.Select(a => (string)a["value"]!) ?? [])];
+        [.. replies.SelectMany(r => (r["suggestedActions"]?["actions"]?.Select(a => (string)a["value"]!) ?? [])
+            .Concat(Cards(r).SelectMany(c => c["actions"] as JArray ?? [])
+                .Select(a => (string?)a["data"]?["msteams"]?["text"]).OfType<string>()))];
+
+    /// <summary>The Adaptive Cards the replies carry.</summary>
+    public static IEnumerable<JObject> Cards(this JObject reply) =>
+        (reply["attachments"] as JArray ?? [])
+            .Where(a => (string?)a["contentType"] == "application/vnd.microsoft.card.adaptive")
+            .Select(a => a["content"]).OfType<JObject>();
+
+    private static IEnumerable<string> CardText(JToken? element) => element switch
+    {
+        JArray array => array.SelectMany(CardText),
+        JObject { } o when (string?)o["type"] == "TextBlock" => [(string?)o["text"] ?? string.Empty],
+        JObject { } o when (string?)o["type"] == "FactSet" => (o["facts"] as JArray ?? []).Select(f => $"{f["title"]}: {f["value"]}"),
+        JObject { } o => CardText(o["items"]).Concat(CardText(o["columns"])).Concat(CardText(o["body"])),
+        _ => [],
+    };
 
     /// <summary>The article links the replies cite.</summary>
     public static IReadOnlyList<string> CitedUrls(this IEnumerable<JObject> replies) =>
@@ -85,6 +103,7 @@ public static class ReplyExtensions
     {
         var card = replies.SelectMany(r => r["attachments"] ?? new JArray())
             .Single(a => (string?)a["contentType"] == "application/vnd.microsoft.card.adaptive")["content"]!;
-        return (JObject)card["actions"]!.Select(a => a["data"]!).Single(d => (bool)d["approved"]! == approved).DeepClone();
+        return (JObject)card["actions"]!.Select(a => a["data"]!)
+            .Single(d => (string?)d["kind"] == "selfhelp.confirm" && (bool)d["approved"]! == approved).DeepClone();
     }
 }

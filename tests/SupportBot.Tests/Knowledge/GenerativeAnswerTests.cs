@@ -81,15 +81,16 @@ public sealed partial class GenerativeAnswerTests : IAsyncLifetime
 
         var reply = await AskAsync(Question);
 
-        Assert.StartsWith(written, (string?)reply["text"], StringComparison.Ordinal);
-        Assert.Contains($"/kb/{PrinterArticle})", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.StartsWith(written, new[] { reply }.Text().Trim(), StringComparison.Ordinal);
+        Assert.Contains($"AI-generated from: [{PrinterTitle}](", new[] { reply }.Text(), StringComparison.Ordinal);
+        Assert.Contains($"/kb/{PrinterArticle})", new[] { reply }.Text(), StringComparison.Ordinal);
         var message = MessageEntity(reply);
         Assert.Equal(["AIGeneratedContent"], message["additionalType"]!.Select(t => (string?)t));
         var claim = Assert.Single(message["citation"]!);
         Assert.Equal(1, (int)claim["position"]!);
         Assert.Equal(PrinterTitle, (string?)claim["appearance"]?["name"]);
         Assert.EndsWith($"/kb/{PrinterArticle}", (string?)claim["appearance"]?["url"], StringComparison.Ordinal);
-        Assert.Equal(["That fixed it", "Still stuck"], reply["suggestedActions"]!["actions"]!.Select(a => (string?)a["title"]));
+        Assert.Equal(["That fixed it", "Still stuck"], new[] { reply }.Buttons());
     }
 
     [Fact]
@@ -105,12 +106,12 @@ public sealed partial class GenerativeAnswerTests : IAsyncLifetime
         var titles = SourceNumber().Matches(request.UserMessage).Select(m => m.Groups["title"].Value).ToList();
         Assert.True(titles.Count > 1, "The question should retrieve more than one article.");
         var claims = MessageEntity(reply)["citation"]!.ToList();
-        var text = (string?)reply["text"] ?? string.Empty;
+        var text = new[] { reply }.Text();
         Assert.Equal(Enumerable.Range(1, claims.Count), claims.Select(c => (int)c["position"]!));
         Assert.All(claims, c => Assert.Contains($"[{(int)c["position"]!}]", text, StringComparison.Ordinal));
         Assert.Equal([titles[^1], titles[0]], claims.Select(c => (string?)c["appearance"]?["name"]));
         Assert.EndsWith($"/kb/{PrinterArticle}", (string?)claims[1]["appearance"]?["url"], StringComparison.Ordinal);
-        Assert.StartsWith("First see the other guide [1]. Then clear the jam [2].", text, StringComparison.Ordinal);
+        Assert.StartsWith("First see the other guide [1]. Then clear the jam [2].", text.Trim(), StringComparison.Ordinal);
         Assert.All(claims, c =>
         {
             var id = ((string?)c["appearance"]?["url"])!.Split("/kb/")[1];
@@ -154,7 +155,7 @@ public sealed partial class GenerativeAnswerTests : IAsyncLifetime
         AssertExtractive(reply);
         if (output.Length > 0)
         {
-            Assert.DoesNotContain(output, (string?)reply["text"], StringComparison.Ordinal);
+            Assert.DoesNotContain(output, new[] { reply }.Text(), StringComparison.Ordinal);
         }
 
         Assert.Single(_model.Requests);
@@ -335,13 +336,14 @@ public sealed partial class GenerativeAnswerTests : IAsyncLifetime
     // The extractive answer: the article's title and passage, one citation, a link, not labelled AI-generated.
     private static void AssertExtractive(JObject reply)
     {
-        var text = (string?)reply["text"];
-        Assert.StartsWith($"**{PrinterTitle}** [1]", text, StringComparison.Ordinal);
+        var text = new[] { reply }.Text().Trim();
+        Assert.StartsWith(PrinterTitle, text, StringComparison.Ordinal);
         Assert.Contains("[Open the full article](", text, StringComparison.Ordinal);
+        Assert.Contains($"Source: [{PrinterTitle}](", text, StringComparison.Ordinal);
         var message = MessageEntity(reply);
         Assert.Null(message["additionalType"]);
         Assert.EndsWith($"/kb/{PrinterArticle}", (string?)Assert.Single(message["citation"]!)["appearance"]?["url"], StringComparison.Ordinal);
-        Assert.Equal(["That fixed it", "Still stuck"], reply["suggestedActions"]!["actions"]!.Select(a => (string?)a["title"]));
+        Assert.Equal(["That fixed it", "Still stuck"], new[] { reply }.Buttons());
     }
 
     /// <summary>Entra ID as the bot's managed identity would give it: a token, or none to be had.</summary>

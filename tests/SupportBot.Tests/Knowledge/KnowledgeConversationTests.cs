@@ -48,7 +48,7 @@ public sealed class KnowledgeConversationTests : IAsyncLifetime
 
         var reply = await SayAsync("Still stuck");
 
-        Assert.Contains("Here's what I'll send to the IT team", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.Contains("Here's what I'll send to the IT team", new[] { reply }.Text(), StringComparison.Ordinal);
         var feedback = Assert.Single(await _host.Services.GetRequiredService<IKnowledgeFeedback>().RecentAsync(10, default));
         Assert.False(feedback.Helpful);
         Assert.Equal("outlook-not-syncing", feedback.ArticleId);
@@ -59,8 +59,8 @@ public sealed class KnowledgeConversationTests : IAsyncLifetime
     {
         var question = await SayAsync("vpn");
 
-        var choices = question["suggestedActions"]!["actions"]!.Select(a => (string)a["title"]!).ToList();
-        Assert.Contains("Which one", (string?)question["text"], StringComparison.Ordinal);
+        var choices = new[] { question }.Buttons();
+        Assert.Contains("Which one", new[] { question }.Text(), StringComparison.Ordinal);
         Assert.Equal(3, choices.Count);
         Assert.Equal("Neither of these", choices[^1]);
 
@@ -68,7 +68,7 @@ public sealed class KnowledgeConversationTests : IAsyncLifetime
 
         var url = (string?)answer["entities"]![0]!["citation"]![0]!["appearance"]!["url"];
         Assert.Matches("/kb/vpn-(connect|troubleshoot)$", url);
-        Assert.Contains("[1]", (string?)answer["text"], StringComparison.Ordinal);
+        Assert.Contains("Source: [", new[] { answer }.Text(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public sealed class KnowledgeConversationTests : IAsyncLifetime
     {
         var reply = await SayAsync(said);
 
-        var text = (string?)reply["text"];
+        var text = new[] { reply }.Text();
         Assert.False(string.IsNullOrWhiteSpace(text));
         Assert.DoesNotContain("something went wrong", text, StringComparison.OrdinalIgnoreCase);
     }

@@ -120,7 +120,7 @@ public sealed class GraphFailureTests : IAsyncLifetime
 
         Assert.Contains("taking longer than usual", now.Text(), StringComparison.Ordinal);
         var all = await _channel.WaitForMessagesAsync(chat.ConversationId, 2, TimeSpan.FromSeconds(20));
-        Assert.Contains("DESKTOP-ADELE01", all[^1].Value<string>("text"), StringComparison.Ordinal);
+        Assert.Contains("DESKTOP-ADELE01", new[] { all[^1] }.Text(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,6 +90,18 @@ public sealed class RequestRecognizerTests
     }
 
     [Theory]
+    [InlineData("What's my account status?")]
+    [InlineData("what's my account status")]
+    [InlineData("what's my licence")]
+    public void AContractionBeforeMy_IsNotSomeoneElse(string text)
+    {
+        var request = RequestRecognizer.Recognise(text);
+
+        Assert.NotNull(request);
+        Assert.Null(request.OtherPerson);
+    }
+
+    [Theory]
     [InlineData("restart Anna's laptop", "device.restart", "Anna")]
     [InlineData("restart Anna’s laptop", "device.restart", "Anna")]
     [InlineData("reset the password for ceo@contoso.com", "password.reset-help", "ceo@contoso.com")]

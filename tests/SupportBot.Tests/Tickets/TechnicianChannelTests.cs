@@ -121,7 +121,7 @@ public sealed class TechnicianChannelTests : IAsyncLifetime
         var resolved = await ClickAsync(AlexTech, "ticket.resolve", new JObject { ["number"] = number });
 
         Assert.Contains(employee.Messages, m => (string?)m["text"] == "**Alex Wilber (IT):** Try the other USB-C port, please.");
-        Assert.Contains(employee.Messages, m => ((string?)m["text"])?.Contains($"Your ticket **{number}** is resolved", StringComparison.Ordinal) == true);
+        Assert.Contains(employee.Messages, m => new[] { m }.Text().Contains($"Your ticket **{number}** is resolved", StringComparison.Ordinal));
         Assert.Contains("State: Resolved by Alex Wilber", CardText(resolved["value"]), StringComparison.Ordinal);
         Assert.Empty(resolved["value"]!["actions"]!);
     }

@@ -28,7 +28,9 @@ export function botDllPath() {
 }
 
 export class BotProcess {
-  constructor() {
+  /** @param {Record<string, string>} [env] settings for this bot (e.g. Tickets__Teams__ServiceUrl), on top of the defaults */
+  constructor(env = {}) {
+    this.extraEnv = env;
     this.baseUrl = null;
     this.child = null;
     this.exited = null; // promise that settles when the process exits
@@ -63,7 +65,7 @@ export class BotProcess {
         '(or set SUPPORTBOT_DLL / SUPPORTBOT_CONFIGURATION).');
     }
 
-    const env = { ...process.env, ASPNETCORE_ENVIRONMENT: 'Development', DOTNET_NOLOGO: '1' };
+    const env = { ...process.env, ASPNETCORE_ENVIRONMENT: 'Development', DOTNET_NOLOGO: '1', ...this.extraEnv };
     delete env.ASPNETCORE_URLS;
     delete env.URLS;
 
@@ -140,8 +142,8 @@ export class BotProcess {
  * Registers before/after hooks for the current test file: the bot starts once before its tests and
  * is stopped after them. Returns the BotProcess; its baseUrl is set once the before hook has run.
  */
-export function useBot() {
-  const bot = new BotProcess();
+export function useBot(env = {}) {
+  const bot = new BotProcess(env);
   before(() => bot.start(), { timeout: READY_TIMEOUT_MS + 15_000 });
   after(() => bot.stop(), { timeout: STOP_GRACE_MS + 10_000 });
   return bot;
