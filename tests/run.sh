@@ -45,11 +45,20 @@ fi
 
 step "xUnit tests"
 dotnet test SupportBot.sln -c "$CONFIGURATION" --no-build -nologo \
-  --logger "trx;LogFileName=xunit.trx" --results-directory "$RESULTS" 2>&1 | tee "$RESULTS/xunit.log"
-summary=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$RESULTS/xunit.log" | tail -1)
-if [ -n "$summary" ]; then
-  passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")))
-  failed=$((failed + $(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$summary")))
+  --logger "trx;LogFilePrefix=xunit" --results-directory "$RESULTS" 2>&1 | tee "$RESULTS/xunit.log"
+# One summary line per test project: add them all up.
+summaries=$(grep -E '(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+' "$RESULTS/xunit.log")
+if [ -n "$summaries" ]; then
+  while read -r line; do
+    passed=$((passed + $(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$line")))
+    failed=$((failed + $(sed -E 's/.*Failed: +([0-9]+),.*/\1/' <<<"$line")))
+  done <<<"$summaries"
+  expected=$(dotnet sln SupportBot.sln list | grep -cE '^tests/.*Tests\.csproj$')
+  found=$(wc -l <<<"$summaries")
+  if [ "$found" -lt "$expected" ]; then
+    echo "Only $found of $expected test projects reported a summary." >&2
+    failed=$((failed + 1))
+  fi
 else
   echo "The xUnit run ended without a summary." >&2
   failed=$((failed + 1))

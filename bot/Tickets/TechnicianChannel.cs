@@ -48,6 +48,9 @@ public sealed class TechnicianChannel(
     public const string ReplyVerb = "ticket.reply";
     public const string ResolveVerb = "ticket.resolve";
 
+    /// <summary>Teams asks for the card's current state when someone opens the channel (the card's <c>refresh</c>).</summary>
+    public const string RefreshVerb = "ticket.refresh";
+
     public bool IsConfigured => options.Value.IsConfigured;
 
     /// <summary>Announces a new ticket in the channel; a failure is logged, never passed to the employee's turn.</summary>
@@ -129,6 +132,16 @@ public sealed class TechnicianChannel(
         {
             logger.LogWarning("Refused a ticket card action from conversation {ConversationId}: not the technicians' channel", turn.Activity.Conversation?.Id);
             return Message("Only the IT team's channel can act on tickets.");
+        }
+
+        if (invoke.Action?.Verb == RefreshVerb)
+        {
+            // Nothing changes: the card as it is now (a claim or resolution may have come from the web console).
+            var current = await desk.GetAsync(number, cancellationToken);
+            var refreshed = current is null ? null : Card(current, null);
+            return refreshed is null
+                ? Message("That ticket doesn't exist.")
+                : new AdaptiveCardInvokeResponse { StatusCode = 200, Type = refreshed.ContentType, Value = refreshed.Content };
         }
 
         var technician = new Technician(from.AadObjectId, from.Name ?? "A technician");
@@ -295,6 +308,12 @@ public sealed class TechnicianChannel(
             ["body"] = body,
             ["actions"] = actions,
         };
+        if (ticket.State != TicketState.Resolved)
+        {
+            // Universal Actions: Teams fetches the current card when it is shown, so nobody acts on a stale state.
+            card["refresh"] = new JObject { ["action"] = Execute("Refresh", RefreshVerb, ticket.Number) };
+        }
+
         return new Attachment("application/vnd.microsoft.card.adaptive", content: card);
     }
 

@@ -68,6 +68,24 @@ public sealed class SlackIdentityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MappedSlackUser_ConfirmsARestartWithTheBlockKitButton_AndOnlyOnce()
+    {
+        var chat = Start();
+        var asked = Assert.Single(await chat.SayAsync("restart my laptop"));
+        var confirm = asked["channelData"]!["blocks"]!.Single(b => (string?)b["type"] == "actions")["elements"]!
+            .Single(b => (string?)b["action_id"] == "supportbot.confirm");
+        Assert.Equal("primary", (string?)confirm["style"]);
+
+        var done = await chat.ClickAsync("supportbot.confirm", (string)confirm["value"]!, "supportbot.actions");
+        var again = await chat.ClickAsync("supportbot.confirm", (string)confirm["value"]!, "supportbot.actions");
+
+        Assert.Contains("DESKTOP-ADELE01", AllText(done), StringComparison.Ordinal);
+        Assert.Contains("will restart", AllText(done), StringComparison.Ordinal);
+        Assert.Contains("already been used", AllText(again), StringComparison.Ordinal);
+        Assert.Single(Sandbox.Tenant.FindDevice("677d1297-b493-4bbb-8f34-5ee2436b4619")!.RebootRequests);
+    }
+
+    [Fact]
     public async Task MappedSlackUser_AccountStatus_IsTheirs()
     {
         var replies = await Start().SayAsync("check my account status");

@@ -99,6 +99,21 @@ public sealed class TechnicianChannelTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TheCardRefreshesToTheCurrentState_WhenTeamsAsks_ChangingNothing()
+    {
+        var (_, number, _) = await FileATicketAsync();
+        var posted = _channel.MessagesIn(Channel).Single();
+        var refresh = posted["attachments"]![0]!["content"]!["refresh"]!["action"]!;
+        Assert.Equal(("Action.Execute", "ticket.refresh"), ((string?)refresh["type"], (string?)refresh["verb"]));
+        await _host.Services.GetRequiredService<ITicketDesk>().ClaimAsync(number, new Technician("diego", "Diego Siciliani"), default);
+
+        var response = await ClickAsync(AlexTech, "ticket.refresh", (JObject)refresh["data"]!);
+
+        Assert.Contains("State: Claimed by Diego Siciliani", CardText(response["value"]), StringComparison.Ordinal);
+        Assert.Empty(_channel.Updated);
+    }
+
+    [Fact]
     public async Task ClaimingATicketSomeoneElseHolds_SaysWhoHoldsIt_AndChangesNothing()
     {
         var (_, number, _) = await FileATicketAsync();
