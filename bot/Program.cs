@@ -21,6 +21,7 @@ builder.AddSelfHelpActions();
 builder.AddHandoff();
 builder.AddBotState();
 builder.AddBot();
+builder.AddAbuseLimits();
 builder.AddDirectLine();
 builder.AddTechnicianConsole();
 
@@ -31,6 +32,7 @@ app.UseStatusCodePages();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseWebSockets();
+app.UseRateLimiter();
 
 app.MapBotEndpoints();
 app.MapDirectLine();

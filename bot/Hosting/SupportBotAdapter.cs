@@ -19,6 +19,7 @@ public sealed class SupportBotAdapter : CloudAdapter
     public SupportBotAdapter(
         BotFrameworkAuthentication authentication,
         TurnGateMiddleware turnGate,
+        UserRateLimitMiddleware userLimit,
         SlackIdentityMiddleware slackIdentity,
         ChannelInputMiddleware channelInput,
         HelpDeskProfile helpDesk,
@@ -28,6 +29,7 @@ public sealed class SupportBotAdapter : CloudAdapter
     {
         _credentials = credentials;
         Use(turnGate);
+        Use(userLimit);
         Use(slackIdentity);
         Use(channelInput);
         OnTurnError = async (turnContext, exception) =>

@@ -23,7 +23,7 @@ public static class DirectLineEndpoints
         group.MapPost("/tokens/refresh", RefreshTokenAsync);
         group.MapPost("/conversations", StartConversationAsync);
         group.MapGet("/conversations/{conversationId}", ReconnectAsync);
-        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync);
+        group.MapPost("/conversations/{conversationId}/activities", PostActivityAsync).RequireRateLimiting(AbuseLimits.DirectLinePolicy);
         group.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
         group.MapGet("/conversations/{conversationId}/stream", DirectLineStream.StreamAsync);
         group.MapPost("/conversations/{conversationId}/upload", (HttpContext _) => DirectLineErrors.Error(
