@@ -5,6 +5,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Channels.Rendering;
+using SupportBot.Bot.Channels.Slack;
 using SupportBot.Skills.Conversation;
 
 namespace SupportBot.Bot.Channels;
@@ -114,7 +115,7 @@ public sealed partial class ChannelInputMiddleware(ReplySender sender, ILogger<C
         var botUser = activity.Recipient?.Id?.Split(':')[0];
         var mention = string.IsNullOrEmpty(botUser) ? null : $"<@{botUser}>";
         var mentioned = mention is not null && activity.Text?.Contains(mention, StringComparison.Ordinal) == true ||
-            SlackEvent(activity.ChannelData)?["type"]?.ToString() == "app_mention";
+            (string?)SlackChannelData.Event(activity.ChannelData)?["type"] == "app_mention";
         if (mention is not null && activity.Text is { } text)
         {
             activity.Text = text.Replace(mention, " ", StringComparison.Ordinal).Trim();
@@ -128,9 +129,6 @@ public sealed partial class ChannelInputMiddleware(ReplySender sender, ILogger<C
 
         return true;
     }
-
-    private static JToken? SlackEvent(object? channelData) =>
-        (channelData as JObject)?["SlackMessage"]?["event"];
 
     private async Task<bool> ReadNumberAsync(Activity activity, CancellationToken cancellationToken)
     {
@@ -172,20 +170,7 @@ public sealed record SlackAction(string ActionId, string? Value)
 {
     public static SlackAction? Read(object? channelData)
     {
-        var data = channelData as JObject ?? (channelData is null ? null : JObject.FromObject(channelData));
-        var payload = data?["Payload"] ?? data?["payload"];
-        if (payload is { Type: JTokenType.String })
-        {
-            try
-            {
-                payload = JToken.Parse((string)payload!);
-            }
-            catch (Newtonsoft.Json.JsonReaderException)
-            {
-                return null;
-            }
-        }
-
+        var payload = SlackChannelData.Payload(channelData);
         if (payload?["actions"] is not JArray { Count: > 0 } actions || actions[0] is not JObject first)
         {
             return null;

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Threading.RateLimiting;
 using Microsoft.Bot.Builder;
@@ -30,20 +29,18 @@ public sealed class LimitsOptions
 /// </summary>
 public sealed class UserRateLimitMiddleware : Microsoft.Bot.Builder.IMiddleware, IDisposable
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly PartitionedRateLimiter<string> _limiter;
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _told = new(StringComparer.Ordinal);
+
+    // One "slow down" per user per window: the same limiter kind, one permit (idle partitions are dropped by it).
+    private readonly PartitionedRateLimiter<string> _notices;
     private readonly ReplySender _sender;
-    private readonly TimeProvider _time;
     private readonly ILogger<UserRateLimitMiddleware> _logger;
 
-    public UserRateLimitMiddleware(IOptions<LimitsOptions> options, ReplySender sender, TimeProvider time, ILogger<UserRateLimitMiddleware> logger)
+    public UserRateLimitMiddleware(IOptions<LimitsOptions> options, ReplySender sender, ILogger<UserRateLimitMiddleware> logger)
     {
-        var permits = options.Value.MessagesPerUserPerMinute;
-        _limiter = PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
-            key, _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = Window, QueueLimit = 0 }));
+        _limiter = PerKey(options.Value.MessagesPerUserPerMinute);
+        _notices = PerKey(1);
         _sender = sender;
-        _time = time;
         _logger = logger;
     }
 
@@ -64,22 +61,28 @@ public sealed class UserRateLimitMiddleware : Microsoft.Bot.Builder.IMiddleware,
             return;
         }
 
-        var now = _time.GetUtcNow();
-        var toldAt = _told.GetOrAdd(key, DateTimeOffset.MinValue);
-        if (now - toldAt < Window)
+        using var notice = _notices.AttemptAcquire(key);
+        if (!notice.IsAcquired)
         {
             _logger.LogDebug("Dropped a message over the per-user limit on {ChannelId}", activity.ChannelId);
             return;
         }
 
-        _told[key] = now;
         _logger.LogWarning("A user on {ChannelId} sent more than the per-user message limit in a minute; slowing them down", activity.ChannelId);
         await _sender.SendAsync(turnContext, Reply.Say(
             "You're sending messages faster than I can answer them. Give me a minute, then send your question again — " +
             "everything before this was received."), cancellationToken);
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _notices.Dispose();
+    }
+
+    private static PartitionedRateLimiter<string> PerKey(int permits) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetFixedWindowLimiter(
+            key, _ => AbuseLimits.PerMinute(permits)));
 }
 
 public static class AbuseLimits
@@ -109,9 +112,13 @@ public static class AbuseLimits
                 var permits = http.RequestServices.GetRequiredService<IOptions<LimitsOptions>>().Value.DirectLineActivitiesPerTokenPerMinute;
                 return RateLimitPartition.GetFixedWindowLimiter(
                     http.Request.Headers.Authorization.ToString(),
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+                    _ => PerMinute(permits));
             });
         });
         return builder;
     }
+
+    /// <summary>A one-minute fixed window of <paramref name="permits"/>, nothing queued: over the limit is refused at once.</summary>
+    internal static FixedWindowRateLimiterOptions PerMinute(int permits) =>
+        new() { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 };
 }

@@ -52,11 +52,9 @@ public sealed class TurnGateMiddleware(
     // (app_mention and message.channels): what stays the same is the message's channel and timestamp.
     private static string? DeliveryId(Microsoft.Bot.Schema.Activity activity)
     {
-        if (activity.ChannelId == "slack" && activity.ChannelData is Newtonsoft.Json.Linq.JObject data &&
-            data["SlackMessage"]?["event"] is Newtonsoft.Json.Linq.JObject slackEvent &&
-            (string?)slackEvent["ts"] is { Length: > 0 } ts)
+        if (activity.ChannelId == "slack" && Channels.Slack.SlackChannelData.MessageKey(activity.ChannelData) is { } messageKey)
         {
-            return $"slack-message:{(string?)slackEvent["channel"]}:{ts}";
+            return messageKey;
         }
 
         return string.IsNullOrEmpty(activity.Id) ? null : activity.Id;

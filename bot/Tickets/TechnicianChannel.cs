@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
+using SupportBot.Bot.Channels.Rendering;
 using SupportBot.Bot.Hosting;
 using SupportBot.Skills.Conversation;
 using SupportBot.Skills.Tickets;
@@ -268,7 +269,7 @@ public sealed class TechnicianChannel(
         var priority = ticket.PriorityReasons.Count == 0 ? ticket.Priority.ToString() : $"{ticket.Priority} ({string.Join(", ", ticket.PriorityReasons)})";
         var body = new JArray
         {
-            new JObject { ["type"] = "TextBlock", ["text"] = $"{ticket.Number}: {ticket.Title}", ["weight"] = "Bolder", ["size"] = "Medium", ["wrap"] = true },
+            AdaptiveCardRenderer.TextBlock($"{ticket.Number}: {ticket.Title}", weight: "Bolder", size: "Medium"),
             new JObject
             {
                 ["type"] = "FactSet",
@@ -280,11 +281,13 @@ public sealed class TechnicianChannel(
                     Fact("State", state),
                 },
             },
-            new JObject { ["type"] = "TextBlock", ["text"] = ticket.Summary, ["wrap"] = true },
+            AdaptiveCardRenderer.TextBlock(ticket.Summary),
         };
         if (notice is not null)
         {
-            body.Add(new JObject { ["type"] = "TextBlock", ["text"] = notice, ["color"] = "Attention", ["wrap"] = true });
+            var warning = AdaptiveCardRenderer.TextBlock(notice);
+            warning["color"] = "Attention";
+            body.Add(warning);
         }
 
         var actions = new JArray();
@@ -314,7 +317,7 @@ public sealed class TechnicianChannel(
             card["refresh"] = new JObject { ["action"] = Execute("Refresh", RefreshVerb, ticket.Number) };
         }
 
-        return new Attachment("application/vnd.microsoft.card.adaptive", content: card);
+        return new Attachment(AdaptiveCardRenderer.ContentType, content: card);
     }
 
     private static JObject Fact(string title, string value) => new() { ["title"] = title, ["value"] = value };
