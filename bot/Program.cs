@@ -1,6 +1,8 @@
+using SupportBot.Bot.Admin;
 using SupportBot.Bot.Channels.DirectLine;
 using SupportBot.Bot.Hosting;
 using SupportBot.Bot.Knowledge;
+using SupportBot.Bot.Observability;
 using SupportBot.Bot.SelfHelp;
 using SupportBot.Bot.State;
 using SupportBot.Bot.Technicians;
@@ -15,6 +17,7 @@ if (PasswordHashCommand.TryRun(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddObservability();
 builder.AddKnowledge();
 builder.AddHelpDesk();
 builder.AddSelfHelpActions();
@@ -24,6 +27,7 @@ builder.AddBot();
 builder.AddAbuseLimits();
 builder.AddDirectLine();
 builder.AddTechnicianConsole();
+builder.AddAdmin();
 
 var app = builder.Build();
 
@@ -40,6 +44,7 @@ app.MapKnowledgeEndpoints();
 app.MapSelfHelp();
 app.MapHealthEndpoints();
 app.MapTechnicianConsole();
+app.MapAdmin();
 
 app.Run();
 

@@ -6,7 +6,7 @@
 //   Key Vault (RBAC, purge protection) ── Redis connection string, ticket system secret, Direct Line secret
 //   Azure Cache for Redis (TLS only) ──── shared conversation state for every replica
 //   Azure OpenAI ─────────────────────── chat + embeddings deployments, keys disabled
-//   Container Apps ───────────────────── the image from ../Dockerfile, 2+ replicas, probes on /healthz(/ready)
+//   Container Apps ───────────────────── the image from ../Dockerfile, 2+ replicas, probes on /healthz
 //   Azure Bot ────────────────────────── Teams, Slack (when configured) and Direct Line channels
 //
 // Deploy: docs/deploy.md. Why Container Apps and how secrets flow: docs/decisions/0010-deployment.md.

@@ -11,7 +11,12 @@ public sealed class ConversationData
     /// <summary>The conversation reference was saved for proactive messages (once per conversation).</summary>
     public bool ReferenceStored { get; set; }
 
-    public Transcript Transcript { get; set; } = new();
+    /// <summary>
+    /// This turn's new lines of the story. Not part of the stored state: at the end of the turn they go to the
+    /// <see cref="IStoryStore"/>, which also holds the earlier lines (see <c>TranscriptOf</c> in the handoff).
+    /// </summary>
+    [Newtonsoft.Json.JsonIgnore]
+    public Transcript Transcript { get; } = new();
 
     /// <summary>The article last shown and the question it answered, for "That fixed it" / "Still stuck".</summary>
     public string? LastArticleId { get; set; }
@@ -37,6 +42,10 @@ public sealed class ConversationData
     public int Escalations { get; set; }
 
     public const int MaxRemembered = 20;
+
+    /// <summary>Key of the conversation's story in the <see cref="IStoryStore"/>.</summary>
+    public static string StoryKey(Microsoft.Bot.Schema.IActivity activity) =>
+        $"{activity.ChannelId}:{activity.Conversation?.Id}";
 
     public void Remember(ArticleShown article)
     {

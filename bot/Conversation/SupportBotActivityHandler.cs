@@ -2,6 +2,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Teams;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Admin;
 using SupportBot.Bot.Channels;
 using SupportBot.Bot.Channels.Rendering;
 using SupportBot.Bot.Knowledge;
@@ -34,8 +35,10 @@ public sealed class SupportBotActivityHandler(
     TechnicianChannel technicianChannel,
     ReplySender sender,
     ConversationReferences references,
+    IStoryStore stories,
     IOptions<SelfHelpOptions> selfHelpOptions,
     TimeProvider timeProvider,
+    TurnInsights insights,
     ILogger<SupportBotActivityHandler> logger) : TeamsActivityHandler
 {
     // Enough for any real question; a pasted log or essay is cut before searching.
@@ -48,6 +51,31 @@ public sealed class SupportBotActivityHandler(
     {
         await base.OnTurnAsync(turnContext, cancellationToken);
         await conversationState.SaveChangesAsync(turnContext, force: false, cancellationToken);
+        if (turnContext.TurnState.Get<ConversationData>() is { Transcript.Lines.Count: > 0 } data)
+        {
+            await SaveStoryAsync(turnContext, data, cancellationToken);
+        }
+    }
+
+    // The story is worth keeping but not worth failing a turn that has already been answered.
+    private async Task SaveStoryAsync(ITurnContext turnContext, ConversationData data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await stories.AppendAsync(ConversationData.StoryKey(turnContext.Activity), data.Transcript.Lines, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not keep {Count} line(s) of the conversation's story on {ChannelId}", data.Transcript.Lines.Count, turnContext.Activity.ChannelId);
+        }
+    }
+
+    // The conversation's state for this turn, also left in the turn state for the story's save at the end.
+    private async Task<ConversationData> DataAsync(ITurnContext turnContext, CancellationToken cancellationToken)
+    {
+        var data = await _conversationData.GetAsync(turnContext, () => new ConversationData(), cancellationToken);
+        turnContext.TurnState.Set(data);
+        return data;
     }
 
     // Teams: the app was installed in a personal chat, a group chat or a team.
@@ -90,7 +118,7 @@ public sealed class SupportBotActivityHandler(
 
     private async Task WelcomeAsync(ITurnContext turnContext, string? name, CancellationToken cancellationToken)
     {
-        var data = await _conversationData.GetAsync(turnContext, () => new ConversationData(), cancellationToken);
+        var data = await DataAsync(turnContext, cancellationToken);
         if (data.WelcomedAt is not null)
         {
             return;
@@ -109,7 +137,7 @@ public sealed class SupportBotActivityHandler(
 
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
-        var data = await _conversationData.GetAsync(turnContext, () => new ConversationData(), cancellationToken);
+        var data = await DataAsync(turnContext, cancellationToken);
         if (SelfHelpReplies.ReadSubmit(turnContext.Activity) is { } submit)
         {
             await ConfirmActionAsync(turnContext, data, submit, cancellationToken);
@@ -146,7 +174,7 @@ public sealed class SupportBotActivityHandler(
             return;
         }
 
-        if (SmallTalk.Recognise(text) is { } smallTalk)
+        if (SupportTelemetry.Understand(SmallTalk.Recognise, text) is { } smallTalk)
         {
             await SendAsync(turnContext, data, KnowledgeReplies.SmallTalkReply(smallTalk, helpDesk), cancellationToken);
             return;
@@ -172,6 +200,7 @@ public sealed class SupportBotActivityHandler(
         }
 
         data.LastQuestion = question;
+        insights.Question(turnContext, question, answer);
         switch (answer.Kind)
         {
             case AnswerKind.Answer:
@@ -195,7 +224,7 @@ public sealed class SupportBotActivityHandler(
     {
         var caller = CallerResolver.Resolve(turnContext);
         var correlationId = CorrelationId(turnContext);
-        if (RequestRecognizer.Recognise(text) is { } request)
+        if (SupportTelemetry.Understand(RequestRecognizer.Recognise, text) is { } request)
         {
             await turnContext.SendActivityAsync(new Activity(ActivityTypes.Typing), cancellationToken);
             var reply = await runner.RunAsync(turnContext, ct => selfHelp.RequestAsync(caller, request, correlationId, ct), cancellationToken);
@@ -222,6 +251,7 @@ public sealed class SupportBotActivityHandler(
         var replies = await planner.PlanAsync(CallerResolver.Resolve(turnContext), text, CorrelationId(turnContext), cancellationToken);
         foreach (var reply in replies)
         {
+            insights.Action(turnContext, reply);
             await SendAsync(turnContext, data, SelfHelpReplies.Render(reply), cancellationToken);
         }
 
@@ -245,6 +275,7 @@ public sealed class SupportBotActivityHandler(
         if (reply.ActionId is { } actionId)
         {
             data.Remember(new ActionTried(actionId, reply.Target, reply.Outcome.ToString()));
+            insights.Action(turnContext, reply);
         }
 
         if (reply.TryKnowledgeInstead && question.Length > 0 &&
@@ -311,6 +342,7 @@ public sealed class SupportBotActivityHandler(
     // Written from the passages when an LLM is configured and its answer is grounded; otherwise the passage itself.
     private async Task AnswerAsync(ITurnContext turnContext, ConversationData data, KnowledgeAnswer answer, string question, CancellationToken cancellationToken)
     {
+        using var _ = SupportTelemetry.Stage(SupportStage.Answer);
         var baseUrl = links.BaseUrlFor(turnContext.Activity);
         if (generative.IsEnabled)
         {
@@ -359,22 +391,25 @@ public sealed class SupportBotActivityHandler(
                 data.Remember(shown with { Helped = helpful });
             }
 
+            insights.Feedback(turnContext, articleId, helpful, data.LastQuestion);
             await feedback.RecordAsync(
                 new ArticleFeedback(articleId, data.LastQuestion ?? string.Empty, helpful, turnContext.Activity.ChannelId, timeProvider.GetUtcNow()),
                 cancellationToken);
-            data.LastArticleId = null;
         }
 
         if (helpful)
         {
+            SupportTelemetry.ConfirmedFixed();
             await SendAsync(turnContext, data, KnowledgeReplies.Helped(), cancellationToken);
         }
         else
         {
-            // "Still stuck": straight to what a technician would get, so the employee can send it in one click.
+            // "Still stuck": straight to what a technician would get (routed by the article's category), so the
+            // employee can send it in one click.
             await escalation.OfferAsync(turnContext, data, cancellationToken);
         }
 
+        data.LastArticleId = null;
         return true;
     }
 

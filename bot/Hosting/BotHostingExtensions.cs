@@ -29,12 +29,16 @@ public static class BotHostingExtensions
 
         services.AddProblemDetails();
         services.AddTransient<ConnectorRetryHandler>();
-        services.AddHttpClient(ConnectorHttpClient).AddHttpMessageHandler<ConnectorRetryHandler>();
+        // No per-request logging handlers: a reply is sent on every turn, and failures surface through the retry
+        // handler and the turn's own logging.
+        services.AddHttpClient(ConnectorHttpClient).AddHttpMessageHandler<ConnectorRetryHandler>().RemoveAllLoggers();
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<BotFrameworkAuthentication>(sp => new ConfigurationBotFrameworkAuthentication(
-            sp.GetRequiredService<IConfiguration>(),
-            httpClientFactory: new NamedHttpClientFactory(sp.GetRequiredService<IHttpClientFactory>(), ConnectorHttpClient),
-            logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()));
+        services.AddSingleton<BotFrameworkAuthentication>(sp => new ConnectorClientReuse(
+            new ConfigurationBotFrameworkAuthentication(
+                sp.GetRequiredService<IConfiguration>(),
+                httpClientFactory: new NamedHttpClientFactory(sp.GetRequiredService<IHttpClientFactory>(), ConnectorHttpClient),
+                logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()),
+            sp.GetRequiredService<TimeProvider>()));
         builder.AddSlackIdentity();
         services.AddSingleton<SupportBotAdapter>();
         services.AddSingleton<ReplySender>();

@@ -6,6 +6,7 @@ using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Channels;
 using SupportBot.Bot.Channels.Slack;
+using SupportBot.Bot.Observability;
 using SupportBot.Bot.State;
 using SupportBot.Skills.HelpDesk;
 
@@ -18,6 +19,7 @@ public sealed class SupportBotAdapter : CloudAdapter
 
     public SupportBotAdapter(
         BotFrameworkAuthentication authentication,
+        TurnTelemetryMiddleware turnTelemetry,
         TurnGateMiddleware turnGate,
         UserRateLimitMiddleware userLimit,
         SlackIdentityMiddleware slackIdentity,
@@ -28,6 +30,7 @@ public sealed class SupportBotAdapter : CloudAdapter
         : base(authentication, logger)
     {
         _credentials = credentials;
+        Use(turnTelemetry);
         Use(turnGate);
         Use(userLimit);
         Use(slackIdentity);

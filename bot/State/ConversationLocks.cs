@@ -90,9 +90,10 @@ public sealed class InProcessConversationLock(IOptions<StateOptions> options, Ti
 /// <summary>
 /// Lock shared by every instance through Redis: SET NX with a lease renewed while the turn runs, released only by
 /// its owner. Waiters of the same instance queue on the in-process lock first, so only one of them polls Redis.
+/// While Redis is unreachable the in-process lock alone serialises the turns: an outage must not stop the bot.
 /// </summary>
 public sealed class RedisConversationLock(
-    IConnectionMultiplexer redis,
+    RedisConnection connection,
     InProcessConversationLock local,
     IOptions<StateOptions> options,
     TimeProvider timeProvider) : IConversationLock
@@ -107,12 +108,25 @@ public sealed class RedisConversationLock(
         var localHold = await local.AcquireAsync(conversationKey, cancellationToken).ConfigureAwait(false);
         try
         {
-            var db = redis.GetDatabase();
+            var db = connection.Multiplexer!.GetDatabase();
             RedisKey key = $"{opts.KeyPrefix}lock:{conversationKey}";
             var owner = Guid.NewGuid().ToString("N");
             var delay = TimeSpan.FromMilliseconds(5);
-            while (!await db.StringSetAsync(key, owner, opts.TurnLockLease, When.NotExists).ConfigureAwait(false))
+            while (true)
             {
+                var taken = await connection.RunAsync(
+                    async _ => (bool?)await db.StringSetAsync(key, owner, opts.TurnLockLease, When.NotExists).ConfigureAwait(false),
+                    () => Task.FromResult<bool?>(null)).ConfigureAwait(false);
+                if (taken is null)
+                {
+                    return localHold;
+                }
+
+                if (taken == true)
+                {
+                    break;
+                }
+
                 if (timeProvider.GetElapsedTime(started) >= opts.TurnLockTimeout)
                 {
                     throw new ConversationBusyException(conversationKey);
@@ -124,7 +138,14 @@ public sealed class RedisConversationLock(
 
             var lease = (long)opts.TurnLockLease.TotalMilliseconds;
             var renewal = timeProvider.CreateTimer(
-                _ => _ = db.ScriptEvaluateAsync(RenewScript, [key], [owner, lease], CommandFlags.FireAndForget),
+                _ =>
+                {
+                    if (connection.Multiplexer is { IsConnected: true })
+                    {
+                        _ = db.ScriptEvaluateAsync(RenewScript, [key], [owner, lease], CommandFlags.FireAndForget)
+                            .ContinueWith(static t => t.Exception, TaskScheduler.Default);
+                    }
+                },
                 null,
                 opts.TurnLockLease / 3,
                 opts.TurnLockLease / 3);
@@ -134,7 +155,8 @@ public sealed class RedisConversationLock(
                 await renewal.DisposeAsync().ConfigureAwait(false);
                 try
                 {
-                    await db.ScriptEvaluateAsync(ReleaseScript, [key], [owner]).ConfigureAwait(false);
+                    // Unreleased (Redis went away meanwhile), the lock frees itself when its lease runs out.
+                    await connection.RunAsync(_ => db.ScriptEvaluateAsync(ReleaseScript, [key], [owner]), () => Task.FromResult(RedisResult.Create(0))).ConfigureAwait(false);
                 }
                 finally
                 {

@@ -72,7 +72,7 @@ public sealed class RedisStorage(IConnectionMultiplexer redis, IOptions<StateOpt
         {
             var expected = value is IStoreItem { ETag: { } etag } ? etag : string.Empty;
             var newEtag = Guid.NewGuid().ToString("N");
-            var json = JsonConvert.SerializeObject(value, StateJson.Settings);
+            var json = JsonConvert.SerializeObject(value, typeof(object), StateJson.Settings);
             writes.Add((key, value, newEtag, db.ScriptEvaluateAsync(
                 WriteScript,
                 [RedisKeyFor(key)],

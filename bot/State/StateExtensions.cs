@@ -1,17 +1,29 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.StackExchangeRedis;
 using Microsoft.Bot.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using SupportBot.Skills.Conversation;
 using SupportBot.Skills.Knowledge;
 using SupportBot.Skills.SelfHelp;
+using SupportBot.Skills.Tickets;
+using SupportBot.Skills.Tickets.Embedded;
 
 namespace SupportBot.Bot.State;
 
 public static class StateExtensions
 {
+    /// <summary>Data Protection's application name: what one instance protects, every other can read.</summary>
+    public const string DataProtectionApplicationName = "SupportBot";
+
     /// <summary>
     /// Conversation and user state: Redis when <c>ConnectionStrings:Redis</c> is set (shared by every
-    /// instance: state, turn locks and redelivery detection), otherwise in memory.
+    /// instance: state, turn locks, redelivery detection, confirmations, feedback, the escalation outbox and the
+    /// Data Protection key ring), otherwise in memory. While Redis is unreachable each falls back to an in-process
+    /// stand-in, and escalations to this instance's SQLite outbox.
     /// </summary>
     public static IHostApplicationBuilder AddBotState(this IHostApplicationBuilder builder)
     {
@@ -22,73 +34,55 @@ public static class StateExtensions
             .ValidateOnStart();
         services.AddSingleton<InProcessConversationLock>();
 
-        // Resolved lazily so every configuration source (including test hosts) decides the store.
+        // Resolved lazily so every configuration source (including test hosts) decides the store. With Redis, each
+        // store falls back to an in-process stand-in while Redis is unreachable (docs/decisions/0013).
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<IStorage>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
-            ? ActivatorUtilities.CreateInstance<RedisStorage>(sp, redis)
-            : new MemoryStorage());
-        services.AddSingleton<IConversationLock>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
-            ? ActivatorUtilities.CreateInstance<RedisConversationLock>(sp, redis)
+            ? new OutageTolerantStorage(ActivatorUtilities.CreateInstance<RedisStorage>(sp, redis), sp.GetRequiredService<RedisConnection>())
+            : new InMemoryStorage());
+        services.AddSingleton<IConversationLock>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is not null
+            ? ActivatorUtilities.CreateInstance<RedisConversationLock>(sp)
             : sp.GetRequiredService<InProcessConversationLock>());
+        services.AddSingleton<InMemoryProcessedActivities>();
         services.AddSingleton<IProcessedActivities>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
-            ? ActivatorUtilities.CreateInstance<RedisProcessedActivities>(sp, redis)
-            : ActivatorUtilities.CreateInstance<InMemoryProcessedActivities>(sp));
+            ? ActivatorUtilities.CreateInstance<OutageTolerantProcessedActivities>(sp, ActivatorUtilities.CreateInstance<RedisProcessedActivities>(sp, redis))
+            : sp.GetRequiredService<InMemoryProcessedActivities>());
         services.AddSingleton<IKnowledgeFeedback>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
-            ? ActivatorUtilities.CreateInstance<RedisKnowledgeFeedback>(sp, redis)
+            ? ActivatorUtilities.CreateInstance<OutageTolerantKnowledgeFeedback>(
+                sp, ActivatorUtilities.CreateInstance<RedisKnowledgeFeedback>(sp, redis), new InMemoryKnowledgeFeedback())
             : new InMemoryKnowledgeFeedback());
         services.AddSingleton<IConfirmationStore>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
-            ? ActivatorUtilities.CreateInstance<RedisConfirmationStore>(sp, redis)
+            ? ActivatorUtilities.CreateInstance<OutageTolerantConfirmationStore>(
+                sp, ActivatorUtilities.CreateInstance<RedisConfirmationStore>(sp, redis), ActivatorUtilities.CreateInstance<InMemoryConfirmationStore>(sp))
             : ActivatorUtilities.CreateInstance<InMemoryConfirmationStore>(sp));
+
+        // The ticket outbox moves to Redis, shared by every instance (AddTickets registers the SQLite one with TryAdd,
+        // whichever of the two runs first).
+        services.RemoveAll<IEscalationOutbox>();
+        services.AddSingleton<IEscalationOutbox>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
+            ? ActivatorUtilities.CreateInstance<SharedEscalationOutbox>(sp, ActivatorUtilities.CreateInstance<RedisEscalationOutbox>(sp, redis))
+            : sp.GetRequiredService<SqliteEscalationOutbox>());
+
+        // Sign-in cookies and antiforgery tokens must read the same on every instance: one application name, and
+        // with Redis one key ring in it.
+        services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddOptions<KeyManagementOptions>().Configure<RedisConnection, IOptions<StateOptions>>((keys, connection, state) =>
+        {
+            if (connection.Multiplexer is { } redis)
+            {
+                keys.XmlRepository = new RedisXmlRepository(() => redis.GetDatabase(), $"{state.Value.KeyPrefix}dataprotection:keys");
+            }
+        });
+
+        services.AddSingleton<IStoryStore>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
+            ? new OutageTolerantStoryStore(ActivatorUtilities.CreateInstance<RedisStoryStore>(sp, redis), sp.GetRequiredService<RedisConnection>())
+            : ActivatorUtilities.CreateInstance<InMemoryStoryStore>(sp));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
 
         services.AddSingleton<ConversationState>();
         services.AddSingleton<UserState>();
         services.AddSingleton<TurnGateMiddleware>();
         return builder;
-    }
-}
-
-/// <summary>The Redis connection when <c>ConnectionStrings:Redis</c> is set; null means in-memory state.</summary>
-public sealed class RedisConnection : IDisposable
-{
-    private readonly Lazy<ConnectionMultiplexer?> _multiplexer;
-
-    public RedisConnection(IConfiguration configuration, ILogger<RedisConnection> logger)
-    {
-        var connectionString = configuration.GetConnectionString("Redis");
-        _multiplexer = new(() => string.IsNullOrWhiteSpace(connectionString) ? null : Connect(connectionString, logger));
-    }
-
-    public IConnectionMultiplexer? Multiplexer => _multiplexer.Value;
-
-    public void Dispose()
-    {
-        if (_multiplexer.IsValueCreated)
-        {
-            _multiplexer.Value?.Dispose();
-        }
-    }
-
-    private static ConnectionMultiplexer Connect(string connectionString, ILogger logger)
-    {
-        ConfigurationOptions options;
-        try
-        {
-            options = ConfigurationOptions.Parse(connectionString);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidOperationException($"ConnectionStrings:Redis is not a valid StackExchange.Redis connection string: {ex.Message}", ex);
-        }
-
-        // Start even while Redis is down: readiness reports it and turns are deferred (503, the channel retries).
-        options.AbortOnConnectFail = false;
-        options.ClientName ??= "supportbot";
-        var multiplexer = ConnectionMultiplexer.Connect(options);
-        multiplexer.ConnectionFailed += (_, e) =>
-            logger.LogWarning(e.Exception, "Redis connection to {Endpoint} failed: {FailureType}", e.EndPoint, e.FailureType);
-        multiplexer.ConnectionRestored += (_, e) => logger.LogInformation("Redis connection to {Endpoint} restored", e.EndPoint);
-        return multiplexer;
     }
 }
 
@@ -108,7 +102,9 @@ internal sealed class RedisHealthCheck(RedisConnection connection, IOptions<Stat
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            return HealthCheckResult.Unhealthy("Redis is not reachable.", ex);
+            // No exception attached: the health check service logs every unhealthy probe, and the outage's own
+            // warning already carries the cause once.
+            return HealthCheckResult.Unhealthy($"Redis is not reachable ({ex.GetType().Name}).");
         }
     }
 }

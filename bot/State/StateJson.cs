@@ -13,7 +13,9 @@ internal static class StateJson
 {
     public static readonly JsonSerializerSettings Settings = new()
     {
-        TypeNameHandling = TypeNameHandling.All,
+        // Type names only where the declared type doesn't say it (the stored dictionary and its values), not on every
+        // nested object: half the document, and it is written and read on every turn. Write with typeof(object).
+        TypeNameHandling = TypeNameHandling.Auto,
         SerializationBinder = new AllowListBinder(),
         NullValueHandling = NullValueHandling.Include,
         DateParseHandling = DateParseHandling.DateTimeOffset,

@@ -27,4 +27,12 @@ public sealed class StateOptions
     /// <summary>How long an activity id is remembered to recognise a channel's redelivery.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan DeduplicationWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long one Redis call (or connecting) may take before Redis counts as down and the turn goes on without it;
+    /// a turn during an outage never waits longer than this. A <c>connectTimeout</c>/<c>syncTimeout</c>/
+    /// <c>asyncTimeout</c> in the connection string wins.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:00:30")]
+    public TimeSpan RedisTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }

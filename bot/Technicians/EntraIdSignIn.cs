@@ -1,10 +1,12 @@
 using System.Net;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using SupportBot.Bot.Admin;
 using SupportBot.Skills.Tickets;
 
 namespace SupportBot.Bot.Technicians;
@@ -17,6 +19,8 @@ public sealed class EntraIdSignInOptions
     public const string DefaultInstance = "https://login.microsoftonline.com/";
 
     public const string DefaultRole = "SupportBot.Technician";
+
+    public const string DefaultAdminRole = "SupportBot.Admin";
 
     /// <summary>The directory (tenant) id or its domain, e.g. contoso.onmicrosoft.com; one tenant, not "common".</summary>
     public string? TenantId { get; set; }
@@ -32,6 +36,9 @@ public sealed class EntraIdSignInOptions
 
     /// <summary>The app role (its value) a technician must be assigned to.</summary>
     public string Role { get; set; } = DefaultRole;
+
+    /// <summary>The app role (its value) that also lets a technician read the insight page (<c>/admin</c>).</summary>
+    public string AdminRole { get; set; } = DefaultAdminRole;
 
     /// <summary>Overrides <c>{Instance}{TenantId}/v2.0</c>: for a stand-in identity provider in tests.</summary>
     public string? Authority { get; set; }
@@ -245,7 +252,8 @@ public static class EntraIdSignIn
     private static Task TokenValidatedAsync(TokenValidatedContext context)
     {
         var services = context.HttpContext.RequestServices;
-        var role = services.GetRequiredService<IOptions<EntraIdSignInOptions>>().Value.Role.Trim();
+        var entra = services.GetRequiredService<IOptions<EntraIdSignInOptions>>().Value;
+        var role = entra.Role.Trim();
         var logger = Logger(services);
         var principal = context.Principal!;
         var objectId = principal.FindFirst("oid")?.Value;
@@ -269,6 +277,11 @@ public static class EntraIdSignIn
 
         var displayName = FirstOf(principal.FindFirst("name")?.Value, userName)!;
         context.Principal = TechnicianAuthentication.Principal(new Technician(userName, displayName), TechnicianAuthentication.EntraMethod);
+        if (principal.FindAll(RolesClaim).Any(c => string.Equals(c.Value, entra.AdminRole.Trim(), StringComparison.Ordinal)))
+        {
+            ((ClaimsIdentity)context.Principal.Identity!).AddClaim(new Claim(ClaimTypes.Role, AdminAuthorization.Role));
+        }
+
         logger.LogInformation("Technician {Technician} signed in to the console with Microsoft", userName);
         return Task.CompletedTask;
     }

@@ -206,7 +206,7 @@ internal static partial class SignInEndpoints
         }
     }
 
-    /// <summary>Only back into the console: an open redirect would make the sign-in page a phishing tool.</summary>
+    /// <summary>Only back into the console (or the insight page): an open redirect would make the sign-in page a phishing tool.</summary>
     private static string SafeReturnUrl(HttpContext http, string? returnUrl)
     {
         var console = $"{http.Request.PathBase}{TechnicianAuthentication.ConsolePath}";
@@ -221,7 +221,10 @@ internal static partial class SignInEndpoints
         var inConsole = path.Equals(root, StringComparison.OrdinalIgnoreCase) || path.StartsWith(root + "/", StringComparison.OrdinalIgnoreCase);
         var isSignIn = path.StartsWith($"{http.Request.PathBase}{TechnicianAuthentication.LoginPath}", StringComparison.OrdinalIgnoreCase) ||
                        path.StartsWith($"{http.Request.PathBase}{TechnicianAuthentication.LogoutPath}", StringComparison.OrdinalIgnoreCase);
-        return inConsole && !isSignIn && !path.Equals(root, StringComparison.OrdinalIgnoreCase) ? returnUrl : console;
+        // The insight page signs in here too (SupportBot.Bot.Admin), and comes back to itself.
+        var admin = $"{http.Request.PathBase}{Admin.AdminAuthorization.Path}";
+        var inAdmin = path.Equals(admin, StringComparison.OrdinalIgnoreCase) || path.StartsWith(admin + "/", StringComparison.OrdinalIgnoreCase);
+        return (inConsole && !isSignIn && !path.Equals(root, StringComparison.OrdinalIgnoreCase)) || inAdmin ? returnUrl : console;
     }
 
     private static async Task<IResult> RenderAsync(HttpContext http, IWebHostEnvironment environment, IAntiforgery antiforgery, int status, LoginPage page)

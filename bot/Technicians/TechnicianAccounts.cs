@@ -37,7 +37,7 @@ public sealed class TechnicianAccounts
             {
                 var userName = account.UserName.Trim();
                 var displayName = string.IsNullOrWhiteSpace(account.DisplayName) ? userName : account.DisplayName.Trim();
-                _accounts.TryAdd(userName, new Account(new Technician(userName, displayName), hash!));
+                _accounts.TryAdd(userName, new Account(new Technician(userName, displayName), hash!, account.Admin));
             }
         }
 
@@ -45,7 +45,8 @@ public sealed class TechnicianAccounts
         {
             DevelopmentPassword = RandomNumberGenerator.GetString("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789", 16);
             var hash = TechnicianPasswords.Parse(TechnicianPasswords.Hash(DevelopmentPassword, DevelopmentIterations));
-            _accounts[DevelopmentUserName] = new Account(new Technician(DevelopmentUserName, "Technician (development)"), hash);
+            // It exists in Development only, and there it is the admin too, so the insight page can be tried out.
+            _accounts[DevelopmentUserName] = new Account(new Technician(DevelopmentUserName, "Technician (development)"), hash, Admin: true);
         }
 
         var strongest = _accounts.Values.Select(a => a.Hash.Iterations).DefaultIfEmpty(TechnicianPasswords.DefaultIterations).Max();
@@ -60,6 +61,10 @@ public sealed class TechnicianAccounts
     /// <summary>The technician with this user name, whatever the password (for checking a signed-in session is still allowed).</summary>
     public Technician? Find(string userName) =>
         _accounts.TryGetValue(userName, out var account) ? account.Technician : null;
+
+    /// <summary>Whether the account may read the insight page (<c>Admin: true</c>, or the Development account).</summary>
+    public bool IsAdmin(string userName) =>
+        _accounts.TryGetValue(userName, out var account) && account.Admin;
 
     /// <summary>The technician when the user name and password match an account; null otherwise, in about the same time.</summary>
     public Technician? Verify(string? userName, string? password)
@@ -80,5 +85,5 @@ public sealed class TechnicianAccounts
         return TechnicianPasswords.Verify(password, account.Hash) ? account.Technician : null;
     }
 
-    private sealed record Account(Technician Technician, PasswordHash Hash);
+    private sealed record Account(Technician Technician, PasswordHash Hash, bool Admin);
 }

@@ -52,7 +52,8 @@ public static class TechnicianApi
     private static Ok<SessionView> Session(HttpContext http, IAntiforgery antiforgery)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
-        return TypedResults.Ok(new SessionView(TechnicianView.For(Me(http))!, new AntiforgeryView(tokens.HeaderName, tokens.FormFieldName, tokens.RequestToken)));
+        var admin = Admin.AdminAuthorization.IsAdmin(http.User, http.RequestServices.GetRequiredService<TechnicianAccounts>());
+        return TypedResults.Ok(new SessionView(TechnicianView.For(Me(http))!, new AntiforgeryView(tokens.HeaderName, tokens.FormFieldName, tokens.RequestToken), admin));
     }
 
     private static async Task<Results<Ok<QueueItemView[]>, ProblemHttpResult>> ListAsync(

@@ -12,7 +12,8 @@ public sealed record TechnicianView(string UserName, string DisplayName)
         technician is null ? null : new TechnicianView(technician.UserName, technician.DisplayName);
 }
 
-public sealed record SessionView(TechnicianView Technician, AntiforgeryView Antiforgery);
+/// <summary>Who is signed in; <see cref="Admin"/> shows the link to the insight page.</summary>
+public sealed record SessionView(TechnicianView Technician, AntiforgeryView Antiforgery, bool Admin = false);
 
 /// <summary>The header and token the console sends with every change.</summary>
 public sealed record AntiforgeryView(string? HeaderName, string FormFieldName, string? Token);

@@ -6,6 +6,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json;
+using SupportBot.Bot.Admin;
 using SupportBot.Bot.Channels.Rendering;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.SelfHelp;
@@ -31,7 +32,9 @@ public sealed partial class EscalationConversation(
     TechnicianChannel technicians,
     TicketSummaryWriter summaries,
     ReplySender sender,
+    IStoryStore stories,
     TimeProvider time,
+    TurnInsights insights,
     ILogger<EscalationConversation> logger)
 {
     public const string SendIt = "Send it";
@@ -164,6 +167,7 @@ public sealed partial class EscalationConversation(
         }
 
         var result = await escalations.EscalateAsync(draft, cancellationToken);
+        insights.Escalation(turn, pending.Category, result.Receipt is not null);
         if (result.Receipt is { } receipt)
         {
             pending.FiledNumber = receipt.Number;
@@ -212,7 +216,7 @@ public sealed partial class EscalationConversation(
         var (priority, reasons) = TicketRules.Prioritise(description, pending.Category, vip);
         var articles = data.ArticlesShown.ToList();
         var actions = data.ActionsTried.ToList();
-        var transcript = data.Transcript.Lines.ToList();
+        var transcript = await StoryAsync(turn, data, cancellationToken);
         return new TicketDraft
         {
             IdempotencyKey = pending.Key,
@@ -235,6 +239,21 @@ public sealed partial class EscalationConversation(
             DeviceInfo = actions.LastOrDefault(a => a.ActionId.StartsWith("device.", StringComparison.Ordinal) && a.Target is not null)?.Target,
             CreatedAt = time.GetUtcNow(),
         };
+    }
+
+    // The earlier turns' lines from the store, then this turn's; when the store can't be read the ticket still goes,
+    // with what this turn knows (the description and the articles and actions carry the rest).
+    private async Task<List<TranscriptLine>> StoryAsync(ITurnContext turn, ConversationData data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return [.. await stories.ReadAsync(ConversationData.StoryKey(turn.Activity), cancellationToken), .. data.Transcript.Lines];
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not read the earlier story of the conversation for a ticket; filing it with this turn's lines only");
+            return [.. data.Transcript.Lines];
+        }
     }
 
     private async Task StatusAsync(ITurnContext turn, string channelId, string userId, CancellationToken cancellationToken)
@@ -278,9 +297,12 @@ public sealed partial class EscalationConversation(
     }
 
     // Stable per conversation and escalation, so a redelivered or double-clicked "Send it" files nothing new.
+    // The message that asked for a person is part of the key: a redelivery of it gives the same key, while a
+    // conversation whose state (and so its counter) was lost can't reuse an earlier escalation's key.
     private static string Key(ITurnContext turn, int sequence)
     {
-        var source = $"{turn.Activity.ChannelId}|{turn.Activity.Conversation?.Id}|{sequence}";
+        var asked = string.IsNullOrEmpty(turn.Activity.Id) ? Guid.NewGuid().ToString("N") : turn.Activity.Id;
+        var source = $"{turn.Activity.ChannelId}|{turn.Activity.Conversation?.Id}|{asked}|{sequence}";
         return "sb-" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(source)))[..32].ToLowerInvariant();
     }
 

@@ -221,10 +221,12 @@ resource app 'Microsoft.App/containerApps@2025-01-01' = {
               failureThreshold: 3
             }
             {
-              // Not ready while Redis is unreachable: the ingress sends turns to replicas that can take them.
+              // Ready whenever the bot runs: during a Redis outage every replica still answers from the knowledge
+              // base (docs/decisions/0013); probing /healthz/ready here would take them all out of the ingress at once.
+              // /healthz/ready (503 while Redis is unreachable) is for alerts, not routing.
               type: 'Readiness'
               httpGet: {
-                path: '/healthz/ready'
+                path: '/healthz'
                 port: port
               }
               periodSeconds: 10

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SupportBot.Skills.Conversation;
 using SupportBot.Skills.Knowledge.Vectors;
 
 namespace SupportBot.Skills.Knowledge;
@@ -52,6 +53,7 @@ public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<Knowl
     /// </summary>
     public async Task<KnowledgeAnswer> AnswerAsync(string question, CancellationToken cancellationToken)
     {
+        using var stage = SupportTelemetry.Stage(SupportStage.Search);
         var index = knowledge.Current;
         IReadOnlyList<string>? nearest = null;
         if (embedder is { IsEnabled: true } && knowledge.Vectors is { } vectors && ReferenceEquals(vectors.Index, index) &&
@@ -60,7 +62,9 @@ public sealed class KnowledgeAnswerer(IKnowledgeSource knowledge, IOptions<Knowl
             nearest = vectors.Nearest(query, 20);
         }
 
-        return Decide(index, question, options.Value, nearest);
+        var answer = Decide(index, question, options.Value, nearest);
+        stage.SetTag("supportbot.answer_kind", answer.Kind.ToString());
+        return answer;
     }
 
     /// <summary>The same decision the bot makes, on any index (the evaluation uses it on both pipelines).</summary>

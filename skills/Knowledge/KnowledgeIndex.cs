@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.En;
@@ -46,6 +48,15 @@ public sealed class KnowledgeIndex : IDisposable
     private readonly RAMDirectory _directory = new();
     private readonly DirectoryReader _reader;
     private readonly IndexSearcher _searcher;
+
+    // Article id by Lucene document number (the index never changes once built), so a search reads no stored fields.
+    private readonly string[] _idByDoc;
+
+    // BM25 results by the question's terms. The index is immutable (a reload builds a new one), so the same terms
+    // always give the same hits: the many ways of asking the same thing ("vpn not working", "VPN isn't working!")
+    // are searched once. Bounded; once full, further questions are searched without being remembered.
+    private readonly ConcurrentDictionary<string, IReadOnlyList<SearchHit>> _searches = new(StringComparer.Ordinal);
+    private const int MaxRememberedSearches = 4096;
     private readonly SearchMode _mode;
     private readonly IReadOnlyList<(Regex Pattern, string Canonical)> _organisationNames;
     private readonly Dictionary<string, KnowledgeArticle> _byId;
@@ -101,6 +112,11 @@ public sealed class KnowledgeIndex : IDisposable
 
         _reader = DirectoryReader.Open(_directory);
         _searcher = new IndexSearcher(_reader) { Similarity = new BM25Similarity() };
+        _idByDoc = new string[_reader.MaxDoc];
+        for (var doc = 0; doc < _reader.MaxDoc; doc++)
+        {
+            _idByDoc[doc] = _reader.Document(doc).Get("id");
+        }
         _speller = new SpellingCorrector(
             articles.SelectMany(a => FieldsOf(a).SelectMany(f => ItVocabulary.Words(f.Text)))
                 .Concat(ItVocabulary.KnownWords())
@@ -144,6 +160,12 @@ public sealed class KnowledgeIndex : IDisposable
             return [];
         }
 
+        var memoKey = vectorRanking is null ? string.Join(' ', terms) + "|" + top.ToString(CultureInfo.InvariantCulture) : null;
+        if (memoKey is not null && _searches.TryGetValue(memoKey, out var remembered))
+        {
+            return remembered;
+        }
+
         var fields = _mode == SearchMode.Full ? FullFields : PlainFields;
         var query = new BooleanQuery();
         foreach (var term in terms.Take(64))
@@ -157,12 +179,21 @@ public sealed class KnowledgeIndex : IDisposable
             query.Add(perTerm, Occur.SHOULD);
         }
 
-        var docs = _searcher.Search(query, vectorRanking is null ? top : FusionDepth).ScoreDocs;
-        var bm25 = docs.Select(d => (Id: _searcher.Doc(d.Doc).Get("id"), d.Score)).ToList();
+        // In document order: the scorer then walks the postings instead of allocating a bucket table per query
+        // (same scores and order; it matters at thousands of questions a second).
+        var collector = TopScoreDocCollector.Create(vectorRanking is null ? top : FusionDepth, docsScoredInOrder: true);
+        _searcher.Search(query, collector);
+        var bm25 = collector.GetTopDocs().ScoreDocs.Select(d => (Id: _idByDoc[d.Doc], d.Score)).ToList();
         var totalWeight = terms.Sum(QuestionWeight);
         if (vectorRanking is null)
         {
-            return bm25.Select(h => HitFor(_byId[h.Id], terms, totalWeight, h.Score)).ToList();
+            var hits = bm25.Select(h => HitFor(_byId[h.Id], terms, totalWeight, h.Score)).ToList();
+            if (_searches.Count < MaxRememberedSearches)
+            {
+                _searches.TryAdd(memoKey!, hits);
+            }
+
+            return hits;
         }
 
         var fused = new Dictionary<string, double>(StringComparer.Ordinal);

@@ -37,6 +37,13 @@ public sealed class SelfHelpOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long the built-in sandbox takes to answer each Graph call (Sandbox mode only): zero by default; set it to
+    /// rehearse a slow Graph, e.g. in the load driver's fault runs or a demo of the "still working" reply.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan SandboxLatency { get; set; } = TimeSpan.Zero;
+
     public GraphConnectionOptions Graph { get; init; } = new();
 
     public bool IsEnabled(string actionId) =>

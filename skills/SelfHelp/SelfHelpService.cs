@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SupportBot.Skills.Conversation;
 
 namespace SupportBot.Skills.SelfHelp;
 
@@ -67,6 +68,8 @@ public sealed class SelfHelpService(
     public async Task<ActionReply> RequestAsync(Caller caller, RecognisedRequest request, string correlationId, CancellationToken cancellationToken)
     {
         var action = request.Action;
+        using var stage = SupportTelemetry.Stage(SupportStage.Act);
+        stage.SetTag("supportbot.action", action.Id);
         var attempt = new Attempt(this, caller, action, correlationId);
         if (!Options.IsEnabled(action.Id))
         {
@@ -144,6 +147,8 @@ public sealed class SelfHelpService(
     public async Task<ActionReply> ConfirmAsync(Caller caller, ConfirmationSubmit submit, string correlationId, CancellationToken cancellationToken)
     {
         var claimed = SelfHelpActions.Find(submit.ActionId);
+        using var stage = SupportTelemetry.Stage(SupportStage.Act);
+        stage.SetTag("supportbot.action", claimed?.Id ?? "unknown");
         var attempt = new Attempt(this, caller, claimed ?? new SelfHelpAction(submit.ActionId ?? "unknown", "this action", string.Empty, true, string.Empty), correlationId);
         if (string.IsNullOrWhiteSpace(submit.Token) || claimed is null)
         {
@@ -577,10 +582,15 @@ public sealed class SelfHelpService(
 
         public string? Target { get; set; }
 
-        public Task AuditAsync(AuditOutcome outcome, string? reason, CancellationToken cancellationToken) =>
-            service.Audit.WriteAsync(
+        public Task AuditAsync(AuditOutcome outcome, string? reason, CancellationToken cancellationToken)
+        {
+            // Every way out is audited, so this is where attempts are counted; a made-up action id from a card
+            // submit is counted as "unknown".
+            SupportTelemetry.ActionAttempted(SelfHelpActions.Find(Action.Id)?.Id ?? "unknown", outcome.ToString(), outcome == AuditOutcome.Succeeded);
+            return service.Audit.WriteAsync(
                 new AuditEntry(service.Clock.GetUtcNow(), CorrelationId, Caller.AuditId, Caller.ChannelId, Action.Id, Target, outcome, reason),
                 cancellationToken);
+        }
 
         public async Task<ActionReply> DoneAsync(string? target, string text, AuditOutcome outcome, CancellationToken cancellationToken, string? reason = null)
         {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SupportBot.Skills.Conversation;
 
 namespace SupportBot.Skills.Tickets;
 
@@ -45,6 +46,7 @@ public sealed class EscalationService(
     /// <summary>Files the draft now if the ticket system answers, else queues it; a key already filed returns its receipt.</summary>
     public async Task<EscalationResult> EscalateAsync(TicketDraft draft, CancellationToken cancellationToken)
     {
+        using var _ = SupportTelemetry.Stage(SupportStage.Escalate);
         var entry = await outbox.AddAsync(draft, cancellationToken);
         if (entry.Receipt is { } earlier)
         {
@@ -59,6 +61,12 @@ public sealed class EscalationService(
         }
 
         var delivery = await DeliverAsync(draft.IdempotencyKey, cancellationToken);
+        if (entry.Attempts == 0)
+        {
+            // Counted once, when first asked: a retry of a queued one is the same escalation.
+            SupportTelemetry.Escalated(delivery.Receipt is null ? "queued" : "filed", draft.Category);
+        }
+
         return delivery.Receipt is { } receipt
             ? new EscalationResult(EscalationStatus.Filed, receipt, null)
             : new EscalationResult(EscalationStatus.Queued, null, delivery.Problem);

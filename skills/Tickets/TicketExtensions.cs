@@ -40,7 +40,8 @@ public static class TicketExtensions
         services.AddSingleton<EmbeddedTicketDesk>();
         services.AddSingleton<ITicketDesk>(sp => sp.GetRequiredService<EmbeddedTicketDesk>());
         services.AddSingleton<SqliteEscalationOutbox>();
-        services.AddSingleton<IEscalationOutbox>(sp => sp.GetRequiredService<SqliteEscalationOutbox>());
+        // TryAdd: a scaled-out host keeps the outbox somewhere all its instances share (the bot's Redis).
+        services.TryAddSingleton<IEscalationOutbox>(sp => sp.GetRequiredService<SqliteEscalationOutbox>());
 
         // Chosen when first needed, from the bound options, so every configuration source (tests included) counts.
         services.AddHttpClient(ServiceNowTicketSystem.HttpClientName);

@@ -87,4 +87,7 @@ public sealed class TechnicianAccount
 
     /// <summary><c>PBKDF2-SHA256$iterations$saltBase64$hashBase64</c>; create one with <c>dotnet run --project bot -- hash-password</c>.</summary>
     public string PasswordHash { get; set; } = string.Empty;
+
+    /// <summary>May also read the insight page (<c>/admin</c>).</summary>
+    public bool Admin { get; set; }
 }

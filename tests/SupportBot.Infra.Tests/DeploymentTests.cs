@@ -206,7 +206,8 @@ public sealed partial class DeploymentTests(DeploymentFixture deployment) : ICla
         Assert.Equal(["/healthz", "/healthz/ready"], mappedByTheBot.Order());
         Assert.Equal("/healthz", (string?)probes["Liveness"]["path"]);
         Assert.Equal("/healthz", (string?)probes["Startup"]["path"]);
-        Assert.Equal("/healthz/ready", (string?)probes["Readiness"]["path"]);
+        // Not /healthz/ready: a Redis outage must not take every replica out of the ingress (docs/decisions/0013).
+        Assert.Equal("/healthz", (string?)probes["Readiness"]["path"]);
         Assert.All(probes.Values, p => Assert.Equal(TargetPort(snapshot), (int)p["port"]!));
         Assert.Equal("Production", Value(snapshot.Environment["ASPNETCORE_ENVIRONMENT"]));
     }

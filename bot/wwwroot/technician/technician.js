@@ -595,6 +595,7 @@
     .then(function (result) {
       session = result.body;
       el.meName.textContent = technicianName(session.technician);
+      byId('admin-link').hidden = !session.admin;
       var antiforgery = session.antiforgery || {};
       if (antiforgery.formFieldName) {
         el.logoutToken.name = antiforgery.formFieldName;

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Options;
+using SupportBot.Skills.Conversation;
 
 namespace SupportBot.Skills.Knowledge.Generative;
 
@@ -26,12 +27,16 @@ public sealed class GenerativeAnswerer(
     public bool IsEnabled => options.Value.IsConfigured;
 
     /// <summary>A grounded answer written from the passages, or <c>null</c> to answer extractively.</summary>
-    public Task<GeneratedAnswer?> WriteAsync(string question, KnowledgeAnswer answer, CancellationToken cancellationToken)
+    public async Task<GeneratedAnswer?> WriteAsync(string question, KnowledgeAnswer answer, CancellationToken cancellationToken)
     {
         var sources = IsEnabled ? SourcesFor(answer, question) : [];
-        return sources.Count > 0
-            ? writer.WriteAsync(question, sources, cancellationToken)
-            : Task.FromResult<GeneratedAnswer?>(null);
+        if (sources.Count == 0)
+        {
+            return null;
+        }
+
+        using var _ = SupportTelemetry.Stage(SupportStage.Answer);
+        return await writer.WriteAsync(question, sources, cancellationToken);
     }
 
     /// <summary>

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace SupportBot.Skills.SelfHelp.Sandbox;
 
@@ -42,7 +43,8 @@ public static partial class GraphSandboxExtensions
         var graph = app.MapGroup(root)
             .DisableAntiforgery()
             .ExcludeFromDescription();
-        graph.AddEndpointFilter((context, next) => ReceiveAsync(context, next, sandbox, root));
+        var latency = app.ServiceProvider.GetService<IOptions<SelfHelpOptions>>()?.Value.SandboxLatency ?? TimeSpan.Zero;
+        graph.AddEndpointFilter((context, next) => ReceiveAsync(context, next, sandbox, root, latency));
 
         graph.MapGet("/users", (HttpContext http) => ListUsers(http, sandbox));
         graph.MapGet("/users/{user}", (HttpContext http, string user) => GetUser(http, sandbox, user));
@@ -66,7 +68,7 @@ public static partial class GraphSandboxExtensions
     }
 
     /// <summary>Every request: correlation ids as Graph sends them, recorded, then any injected fault.</summary>
-    private static async ValueTask<object?> ReceiveAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, GraphSandbox sandbox, string root)
+    private static async ValueTask<object?> ReceiveAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next, GraphSandbox sandbox, string root, TimeSpan latency)
     {
         var http = context.HttpContext;
         var clientRequestId = http.Request.Headers["client-request-id"].ToString();
@@ -80,7 +82,7 @@ public static partial class GraphSandboxExtensions
 
         var query = http.Request.QueryString.HasValue ? Uri.UnescapeDataString(http.Request.QueryString.Value![1..]) : string.Empty;
         var fault = sandbox.Receive(http.Request.Method, RelativePath(http.Request.Path, root), query);
-        if (fault?.Delay is { } delay)
+        if ((fault?.Delay ?? (latency > TimeSpan.Zero ? latency : (TimeSpan?)null)) is { } delay)
         {
             try
             {

@@ -250,7 +250,49 @@ public sealed class EmbeddedTicketDesk(TicketDatabase database, TimeProvider tim
                 cancellationToken)
             : Task.FromResult<IReadOnlyList<TicketMessage>>([]);
 
-    public Task<TicketRecord?> OpenRelayForAsync(string channelId, string channelUserId, CancellationToken cancellationToken) =>
+    // Every message an employee sends asks whether a technician is chatting with them; almost never. The requesters
+    // with an open relay are kept in memory and read again only when the database has changed since.
+    private readonly Lock _relaysGate = new();
+    private long _relaysVersion = -1;
+    private HashSet<(string ChannelId, string UserId)> _openRelays = [];
+
+    public async Task<TicketRecord?> OpenRelayForAsync(string channelId, string channelUserId, CancellationToken cancellationToken)
+    {
+        if (!await MayHaveOpenRelayAsync(channelId, channelUserId, cancellationToken))
+        {
+            return null;
+        }
+
+        return await OpenRelayQueryAsync(channelId, channelUserId, cancellationToken);
+    }
+
+    private async Task<bool> MayHaveOpenRelayAsync(string channelId, string channelUserId, CancellationToken cancellationToken)
+    {
+        var version = database.DataVersion();
+        lock (_relaysGate)
+        {
+            if (version == _relaysVersion)
+            {
+                return _openRelays.Contains((channelId, channelUserId));
+            }
+        }
+
+        var open = await database.ReadAsync(
+            c => Query(
+                c,
+                null,
+                "SELECT channel_id, channel_user_id FROM tickets WHERE state = 'Claimed' AND relay_open = 1;",
+                r => (r.GetString(0), r.GetString(1))).ToHashSet(),
+            cancellationToken);
+        lock (_relaysGate)
+        {
+            // Read after the version: a change in between only makes the next call read again.
+            (_openRelays, _relaysVersion) = (open, version);
+            return open.Contains((channelId, channelUserId));
+        }
+    }
+
+    private Task<TicketRecord?> OpenRelayQueryAsync(string channelId, string channelUserId, CancellationToken cancellationToken) =>
         database.ReadAsync(
             c => Query(
                 c,

@@ -10,7 +10,7 @@ namespace SupportBot.Skills.Tickets.Embedded;
 /// folder, switches the file to WAL (readers never wait for a writer) and brings the schema up to date.
 /// Every bot instance on the machine may open the same file; SQLite's locking keeps their writes apart.
 /// </summary>
-public sealed class TicketDatabase
+public sealed class TicketDatabase : IDisposable
 {
     private const int BusyTimeoutMilliseconds = 10_000;
 
@@ -104,6 +104,39 @@ public sealed class TicketDatabase
     {
         Converters = { new JsonStringEnumConverter() },
     };
+
+    private readonly Lock _watchGate = new();
+    private SqliteConnection? _watch;
+
+    /// <summary>
+    /// A number that changes whenever anyone (another connection, another instance sharing the file) commits a change
+    /// to the database: SQLite's data_version, read on a connection of its own that never writes. Lets a hot read be
+    /// answered from memory until something changed.
+    /// </summary>
+    internal long DataVersion()
+    {
+        lock (_watchGate)
+        {
+            if (_watch is null)
+            {
+                _watch = new SqliteConnection(_connectionString);
+                _watch.Open();
+            }
+
+            using var command = _watch.CreateCommand();
+            command.CommandText = "PRAGMA data_version;";
+            return (long)command.ExecuteScalar()!;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_watchGate)
+        {
+            _watch?.Dispose();
+            _watch = null;
+        }
+    }
 
     internal async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

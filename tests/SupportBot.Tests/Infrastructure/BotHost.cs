@@ -31,6 +31,12 @@ public sealed class BotHost : WebApplicationFactory<Program>
         {
             _settings["Tickets:DatabaseFile"] = Path.Combine(Path.GetDirectoryName(AuditLogFile)!, "tickets.db");
         }
+
+        // …and its own insights database.
+        if (!settings.ContainsKey("Insights:DatabaseFile"))
+        {
+            _settings["Insights:DatabaseFile"] = Path.Combine(Path.GetDirectoryName(AuditLogFile)!, "insights.db");
+        }
         _environment = environment;
         _services = services;
     }

@@ -98,7 +98,7 @@ public sealed class ScaleOutTests(RedisServer redis) : IAsyncLifetime
     }
 }
 
-/// <summary>What happens while Redis is down: alive, not ready, and messages deferred rather than lost.</summary>
+/// <summary>What happens while Redis is unreachable from the start: alive, not ready, and still answering.</summary>
 public sealed class RedisDownTests : IAsyncLifetime, IDisposable
 {
     private readonly ClosedPort _redisPort = new();
@@ -136,15 +136,15 @@ public sealed class RedisDownTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Message_IsDeferredWith503_SoTheChannelRedeliversIt()
+    public async Task Message_IsStillAnswered_FromTheKnowledgeBase()
     {
         using var client = _host.NewClient();
         var conversation = Activities.NewConversationId();
 
-        var response = await client.PostAsync(Activities.Message(_channel.ServiceUrl, conversation, "hello?"));
+        var response = await client.PostAsync(Activities.Message(_channel.ServiceUrl, conversation, "my printer is jammed"));
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.NotNull(response.Headers.RetryAfter);
-        Assert.Empty(_channel.Received);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var replies = await _channel.WaitForMessagesAsync(conversation, 1);
+        Assert.Contains(replies.CitedUrls(), u => u.EndsWith("/kb/printer-troubleshoot", StringComparison.Ordinal));
     }
 }
