@@ -48,6 +48,31 @@ public static class ActivityReader
             return Bad("The request body is empty; it must be a Bot Framework activity as JSON.");
         }
 
+        // Straight from the bytes into an Activity (no JSON tree first): this runs for every turn. Only a body that
+        // fails is read again as a tree, to say what is wrong with it.
+        Activity? activity;
+        try
+        {
+            using var reader = new JsonTextReader(new StreamReader(new MemoryStream(body))) { MaxDepth = 64 };
+            activity = reader.Read() && reader.TokenType == JsonToken.StartObject ? Serializer.Deserialize<Activity>(reader) : null;
+            if (activity is null || reader.Read())
+            {
+                return Explain(body);
+            }
+        }
+        catch (JsonException)
+        {
+            return Explain(body);
+        }
+
+        return string.IsNullOrWhiteSpace(activity.Type)
+            ? Bad("The activity has no 'type'.")
+            : new Result(activity, StatusCodes.Status200OK, null);
+    }
+
+    // Why a body that isn't an activity was refused, in words a developer can act on.
+    private static Result Explain(byte[] body)
+    {
         JToken token;
         try
         {
@@ -68,19 +93,16 @@ public static class ActivityReader
             return Bad("The request body must be a JSON object (a Bot Framework activity).");
         }
 
-        Activity activity;
         try
         {
-            activity = json.ToObject<Activity>(Serializer)!;
+            json.ToObject<Activity>(Serializer);
         }
         catch (JsonException ex)
         {
             return Bad($"The activity has a field of the wrong type: {ex.Message}");
         }
 
-        return string.IsNullOrWhiteSpace(activity.Type)
-            ? Bad("The activity has no 'type'.")
-            : new Result(activity, StatusCodes.Status200OK, null);
+        return Bad("The request body is not a Bot Framework activity.");
     }
 
     /// <summary>The fields every turn needs; null when the activity has them.</summary>

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 using Lucene.Net.Analysis;
 using Lucene.Net.Analysis.En;
@@ -44,7 +45,7 @@ public static partial class QuestionText
         redacted = Phone().Replace(redacted, m => m.Value.Count(char.IsAsciiDigit) >= 8 ? PhoneMask : m.Value);
         foreach (var name in NameParts(knownNames))
         {
-            redacted = Regex.Replace(redacted, @"(?<![\p{L}\p{N}])" + Regex.Escape(name) + @"(?![\p{L}\p{N}])", NameMask, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+            redacted = MaskWord(redacted, name);
         }
 
         redacted = Whitespace().Replace(redacted, " ").Trim();
@@ -80,6 +81,27 @@ public static partial class QuestionText
         var all = terms.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var topic = all.Where(t => !IntentTerms.Contains(t)).ToArray();
         return topic.Length > 0 ? topic : all;
+    }
+
+    // Every occurrence of the word on its own (not inside a longer word), whatever its case. Plain string search: a
+    // regex per asker's name would be parsed again for nearly every question (names don't repeat like patterns do).
+    private static string MaskWord(string text, string word)
+    {
+        var result = new StringBuilder(text.Length);
+        var from = 0;
+        for (var at = text.IndexOf(word, StringComparison.OrdinalIgnoreCase); at >= 0; at = text.IndexOf(word, at + 1, StringComparison.OrdinalIgnoreCase))
+        {
+            var end = at + word.Length;
+            if (at < from || (at > 0 && char.IsLetterOrDigit(text[at - 1])) || (end < text.Length && char.IsLetterOrDigit(text[end])))
+            {
+                continue;
+            }
+
+            result.Append(text, from, at - from).Append(NameMask);
+            from = end;
+        }
+
+        return from == 0 ? text : result.Append(text, from, text.Length - from).ToString();
     }
 
     private static IEnumerable<string> NameParts(IReadOnlyList<string>? names)

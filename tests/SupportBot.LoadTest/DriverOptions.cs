@@ -9,7 +9,7 @@ public sealed record DriverOptions(int Conversations, TimeSpan Warmup, TimeSpan 
         Usage: dotnet run -c Release --project tests/SupportBot.LoadTest -- [options]
           --conversations N   concurrent simulated conversations (default 32)
           --seconds S         measured seconds per run (default 20)
-          --warmup S          warm-up seconds per run, not counted (default 5)
+          --warmup S          warm-up seconds per run, not counted (default 15: tiered JIT settles)
           --only LIST         runs to do, comma-separated: echo, memory, redis, faults (default echo,memory,redis)
         """;
 
@@ -17,7 +17,7 @@ public sealed record DriverOptions(int Conversations, TimeSpan Warmup, TimeSpan 
     {
         var conversations = 32;
         var seconds = 20.0;
-        var warmup = 5.0;
+        var warmup = 15.0;
         var runs = new HashSet<string>(["echo", "memory", "redis"], StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < args.Length; i++)
         {
