@@ -127,11 +127,22 @@ public sealed class InsightsStore
         using var questions = Command(connection, transaction,
             "INSERT INTO questions (conversation, day, at, text, terms, outcome, article_id, category) VALUES (@c, @day, @at, @text, @terms, @outcome, @article, @category);");
         var prepared = new Dictionary<(string Text, string Names), (string Text, string Terms)>();
+        // One upsert per conversation in the batch (its earliest and latest event), not one per event.
+        foreach (var group in batch.GroupBy(i => i.ConversationKey, StringComparer.Ordinal))
+        {
+            var first = group.MinBy(i => i.At)!;
+            Run(conversation, ("@key", group.Key), ("@day", Day(first.At)), ("@channel", first.Channel), ("@at", Time(first.At)));
+            var latest = group.Max(i => i.At);
+            if (latest != first.At)
+            {
+                Run(conversation, ("@key", group.Key), ("@day", Day(first.At)), ("@channel", first.Channel), ("@at", Time(latest)));
+            }
+        }
+
         foreach (var insight in batch)
         {
             var day = Day(insight.At);
             var at = Time(insight.At);
-            Run(conversation, ("@key", insight.ConversationKey), ("@day", day), ("@channel", insight.Channel), ("@at", at));
             switch (insight)
             {
                 case QuestionAsked question:

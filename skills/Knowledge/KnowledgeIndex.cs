@@ -57,6 +57,7 @@ public sealed class KnowledgeIndex : IDisposable
     // are searched once. Bounded; once full, further questions are searched without being remembered.
     private readonly ConcurrentDictionary<string, IReadOnlyList<SearchHit>> _searches = new(StringComparer.Ordinal);
     private const int MaxRememberedSearches = 4096;
+    private readonly ConcurrentDictionary<string, IReadOnlyList<string>> _terms = new(StringComparer.Ordinal);
     private readonly SearchMode _mode;
     private readonly IReadOnlyList<(Regex Pattern, string Canonical)> _organisationNames;
     private readonly Dictionary<string, KnowledgeArticle> _byId;
@@ -142,6 +143,24 @@ public sealed class KnowledgeIndex : IDisposable
             return Analyze(question.ToLowerInvariant()).Distinct().ToList();
         }
 
+        // The same words always give the same terms from this index (spelling, vocabulary and analysis are fixed
+        // with it): short questions and button texts repeat all day. Bounded like the searches.
+        if (_terms.TryGetValue(question, out var known))
+        {
+            return known;
+        }
+
+        var terms = AnalyzeQuestion(question);
+        if (_terms.Count < MaxRememberedSearches && question.Length <= 200)
+        {
+            _terms.TryAdd(question, terms);
+        }
+
+        return terms;
+    }
+
+    private List<string> AnalyzeQuestion(string question)
+    {
         var corrected = string.Join(' ', ItVocabulary.Words(question).Select(w => ItVocabulary.Filler.Contains(w) ? w : _speller.Correct(w)));
         var canonical = ItVocabulary.Canonicalize(corrected, _organisationNames);
         var meaningful = string.Join(' ', ItVocabulary.Words(canonical).Where(w => !ItVocabulary.Filler.Contains(w)));
