@@ -127,6 +127,12 @@ public sealed class KnowledgeIndex : IDisposable
 
     public IReadOnlyList<KnowledgeArticle> Articles { get; }
 
+    /// <summary>
+    /// Whether a question's terms and search results are remembered for the next time the same words come (on by
+    /// default; the answers are the same either way). The knowledge benchmark turns it off to time the work itself.
+    /// </summary>
+    public bool RemembersQuestions { get; set; } = true;
+
     public static KnowledgeIndex Build(
         IReadOnlyList<KnowledgeArticle> articles,
         SearchMode mode = SearchMode.Full,
@@ -145,13 +151,13 @@ public sealed class KnowledgeIndex : IDisposable
 
         // The same words always give the same terms from this index (spelling, vocabulary and analysis are fixed
         // with it): short questions and button texts repeat all day. Bounded like the searches.
-        if (_terms.TryGetValue(question, out var known))
+        if (RemembersQuestions && _terms.TryGetValue(question, out var known))
         {
             return known;
         }
 
         var terms = AnalyzeQuestion(question);
-        if (_terms.Count < MaxRememberedSearches && question.Length <= 200)
+        if (RemembersQuestions && _terms.Count < MaxRememberedSearches && question.Length <= 200)
         {
             _terms.TryAdd(question, terms);
         }
@@ -179,7 +185,7 @@ public sealed class KnowledgeIndex : IDisposable
             return [];
         }
 
-        var memoKey = vectorRanking is null ? string.Join(' ', terms) + "|" + top.ToString(CultureInfo.InvariantCulture) : null;
+        var memoKey = vectorRanking is null && RemembersQuestions ? string.Join(' ', terms) + "|" + top.ToString(CultureInfo.InvariantCulture) : null;
         if (memoKey is not null && _searches.TryGetValue(memoKey, out var remembered))
         {
             return remembered;
