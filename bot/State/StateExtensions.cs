@@ -79,7 +79,7 @@ public static class StateExtensions
             : ActivatorUtilities.CreateInstance<InMemoryStoryStore>(sp));
         services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis", tags: ["ready"]);
 
-        services.AddSingleton<ConversationState>();
+        services.AddSingleton<ConversationState>(sp => new EveryTurnConversationState(sp.GetRequiredService<IStorage>()));
         services.AddSingleton<UserState>();
         services.AddSingleton<TurnGateMiddleware>();
         return builder;

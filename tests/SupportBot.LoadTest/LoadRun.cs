@@ -192,16 +192,28 @@ public sealed class LoadRun(HttpClient http, Uri botMessagesUrl, CapturingConnec
         };
     }
 
-    // A Teams personal-chat message, as Azure Bot Service delivers it.
+    // A Teams personal-chat message, as Azure Bot Service delivers it. Everything but the id and the timestamp is the
+    // same for a conversation and question, so it is written once: the driver shares the 2 cores with the bot.
     private byte[] Activity(string conversationId, int user, string activityId, string question, string? aadObjectId = null)
+    {
+        var fixedPart = _prefixes.GetOrAdd((conversationId, user, question, aadObjectId), key => Prefix(key.Conversation, key.User, key.Question, key.AadObjectId));
+        var variable = Encoding.UTF8.GetBytes($",\"id\":{JsonSerializer.Serialize(activityId)},\"timestamp\":\"{DateTimeOffset.UtcNow:O}\"}}");
+        var body = new byte[fixedPart.Length + variable.Length];
+        fixedPart.CopyTo(body, 0);
+        variable.CopyTo(body, fixedPart.Length);
+        return body;
+    }
+
+    private readonly ConcurrentDictionary<(string Conversation, int User, string Question, string? AadObjectId), byte[]> _prefixes = new();
+
+    // The activity's JSON up to (not including) its closing brace, without id and timestamp.
+    private byte[] Prefix(string conversationId, int user, string question, string? aadObjectId)
     {
         using var buffer = new MemoryStream(1024);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteString("type", "message");
-            json.WriteString("id", activityId);
-            json.WriteString("timestamp", DateTimeOffset.UtcNow);
             json.WriteString("channelId", "msteams");
             json.WriteString("serviceUrl", connector.ServiceUrl.ToString());
             json.WriteStartObject("from");
@@ -229,7 +241,8 @@ public sealed class LoadRun(HttpClient http, Uri botMessagesUrl, CapturingConnec
             json.WriteEndObject();
         }
 
-        return buffer.ToArray();
+        // Drop the closing brace: the id and timestamp follow.
+        return buffer.ToArray()[..^1];
     }
 
     /// <summary>Reads the questions of one kind from the evaluation set, as plain strings.</summary>

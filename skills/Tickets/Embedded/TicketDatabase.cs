@@ -107,6 +107,7 @@ public sealed class TicketDatabase : IDisposable
 
     private readonly Lock _watchGate = new();
     private SqliteConnection? _watch;
+    private SqliteCommand? _dataVersion;
 
     /// <summary>
     /// A number that changes whenever anyone (another connection, another instance sharing the file) commits a change
@@ -117,15 +118,16 @@ public sealed class TicketDatabase : IDisposable
     {
         lock (_watchGate)
         {
-            if (_watch is null)
+            if (_dataVersion is null)
             {
                 _watch = new SqliteConnection(_connectionString);
                 _watch.Open();
+                _dataVersion = _watch.CreateCommand();
+                _dataVersion.CommandText = "PRAGMA data_version;";
+                _dataVersion.Prepare();
             }
 
-            using var command = _watch.CreateCommand();
-            command.CommandText = "PRAGMA data_version;";
-            return (long)command.ExecuteScalar()!;
+            return (long)_dataVersion.ExecuteScalar()!;
         }
     }
 
@@ -133,6 +135,8 @@ public sealed class TicketDatabase : IDisposable
     {
         lock (_watchGate)
         {
+            _dataVersion?.Dispose();
+            _dataVersion = null;
             _watch?.Dispose();
             _watch = null;
         }
