@@ -106,7 +106,7 @@ internal sealed class AdminResultHandler : IAuthorizationMiddlewareResultHandler
                 return;
             }
 
-            await AdminEndpoints.ProblemAsync(context, StatusCodes.Status401Unauthorized, "Sign in as an admin first.",
+            await TechnicianAuthentication.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Sign in as an admin first.",
                 "The insight page and its export need an admin's sign-in to the technician console.");
             return;
         }
@@ -118,7 +118,7 @@ internal sealed class AdminResultHandler : IAuthorizationMiddlewareResultHandler
             return;
         }
 
-        await AdminEndpoints.ProblemAsync(context, StatusCodes.Status403Forbidden, "Admins only.",
+        await TechnicianAuthentication.WriteProblemAsync(context, StatusCodes.Status403Forbidden, "Admins only.",
             "This account is a technician but not an admin, so it may not read the insight page or its export.");
     }
 }

@@ -53,18 +53,5 @@ internal static class AdminEndpoints
         return TypedResults.File(bytes, "text/csv; charset=utf-8", $"supportbot-insights-{AdminRange.Text(range.From)}-to-{AdminRange.Text(range.To)}.csv");
     }
 
-    /// <summary>A refusal as ProblemDetails, for scripts and download tools.</summary>
-    internal static async Task ProblemAsync(HttpContext http, int status, string title, string detail)
-    {
-        http.Response.StatusCode = status;
-        http.Response.Headers.CacheControl = "no-store";
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        });
-    }
-
     private static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 }

@@ -112,7 +112,8 @@ public static class TechnicianAuthentication
         return Task.CompletedTask;
     }
 
-    private static async Task WriteProblemAsync(HttpContext http, int status, string title, string detail)
+    /// <summary>A refusal as ProblemDetails (not cached), for scripts and download tools; the admin pages use it too.</summary>
+    internal static async Task WriteProblemAsync(HttpContext http, int status, string title, string detail)
     {
         http.Response.StatusCode = status;
         http.Response.Headers.CacheControl = "no-store";

@@ -152,25 +152,10 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
             var run = new LoadRun(http, messages, connector, _questions, Expectation.KnowledgeAnswerCard);
 
             var duration = TimeSpan.FromSeconds(60);
-            var turns = new ConcurrentBag<(double At, double Ms, string? Problem, bool Answered)>();
             var actions = new ConcurrentBag<(string Conversation, double Ms, string? Problem)>();
-            var started = Stopwatch.GetTimestamp();
             var stop = false;
             var runId = Guid.NewGuid().ToString("N")[..8];
-            var workers = Enumerable.Range(0, options.Conversations).Select(i => Task.Run(async () =>
-            {
-                var turn = 0;
-                while (!Volatile.Read(ref stop))
-                {
-                    var activityId = $"g{runId}-{i}-{turn}";
-                    var begin = Stopwatch.GetTimestamp();
-                    var problem = await run.SayAsync($"a:graph-{runId}-{i}", 40_000 + i, activityId, _questions[(i + turn++) % _questions.Count]);
-                    var ms = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
-                    var replies = connector.RepliesTo(activityId);
-                    connector.Forget(activityId);
-                    turns.Add((Stopwatch.GetElapsedTime(started).TotalSeconds, ms, problem ?? (replies.Messages == 0 ? "no reply" : null), problem is null && replies.Cards > 0 && replies.Citations > 0));
-                }
-            })).ToArray();
+            var traffic = KnowledgeTraffic.Start(run, connector, _questions, options.Conversations, $"a:graph-{runId}", 40_000);
 
             // Eight employees of the demo tenant, each asking for their account status every few seconds.
             var askers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
@@ -188,7 +173,7 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
 
             await Task.Delay(duration);
             Volatile.Write(ref stop, true);
-            await Task.WhenAll(workers);
+            var turns = await traffic.StopAsync();
             await Task.WhenAll(askers);
             await Task.Delay(TimeSpan.FromSeconds(15)); // the last results finish in the background
 
@@ -227,31 +212,10 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
         Console.WriteLine($"Fault: {name}");
         var before = serviceNow.Incidents.Keys.ToHashSet(StringComparer.Ordinal);
         var run = new LoadRun(http, messages, connector, _questions, Expectation.KnowledgeAnswerCard);
-        var turns = new ConcurrentBag<(double At, double Ms, string? Problem, bool Answered)>();
         var started = Stopwatch.GetTimestamp();
         var stop = false;
         var runId = Guid.NewGuid().ToString("N")[..8];
-
-        var workers = Enumerable.Range(0, options.Conversations).Select(i => Task.Run(async () =>
-        {
-            var turn = 0;
-            while (!Volatile.Read(ref stop))
-            {
-                var activityId = $"f{runId}-{i}-{turn}";
-                var begin = Stopwatch.GetTimestamp();
-                var problem = await run.SayAsync($"a:fault-{runId}-{i}", 20_000 + i, activityId, _questions[(i + turn++) % _questions.Count]);
-                var ms = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
-                var replies = connector.RepliesTo(activityId);
-                var answered = problem is null && replies.Cards > 0 && replies.Citations > 0;
-                if (problem is null && replies.Messages == 0)
-                {
-                    problem = "no reply";
-                }
-
-                connector.Forget(activityId);
-                turns.Add((Stopwatch.GetElapsedTime(started).TotalSeconds, ms, problem, answered));
-            }
-        })).ToArray();
+        var traffic = KnowledgeTraffic.Start(run, connector, _questions, options.Conversations, $"a:fault-{runId}", 20_000);
 
         // An employee every 2 s: a problem the knowledge base can't solve, "talk to a person", "Send it".
         var escalations = new ConcurrentBag<string>();
@@ -287,7 +251,7 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
 
         await Task.Delay(duration);
         Volatile.Write(ref stop, true);
-        await Task.WhenAll(workers);
+        var turns = await traffic.StopAsync();
         await escalator;
         await Task.WhenAll(fired);
 
@@ -337,4 +301,41 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
 
     private static double Percentile(double[] sorted, double percent) =>
         sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percent / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+/// <summary>Knowledge questions from N conversations, each asking its next as soon as the last was answered, timed.</summary>
+internal sealed class KnowledgeTraffic
+{
+    private readonly ConcurrentBag<(double At, double Ms, string? Problem, bool Answered)> _turns = [];
+    private Task[] _workers = [];
+    private bool _stop;
+
+    public static KnowledgeTraffic Start(LoadRun run, CapturingConnector connector, IReadOnlyList<string> questions, int conversations, string conversationPrefix, int firstUser)
+    {
+        var traffic = new KnowledgeTraffic();
+        var started = Stopwatch.GetTimestamp();
+        traffic._workers = Enumerable.Range(0, conversations).Select(i => Task.Run(async () =>
+        {
+            var turn = 0;
+            while (!Volatile.Read(ref traffic._stop))
+            {
+                var activityId = $"{conversationPrefix}-{i}-{turn}";
+                var begin = Stopwatch.GetTimestamp();
+                var problem = await run.SayAsync($"{conversationPrefix}-{i}", firstUser + i, activityId, questions[(i + turn++) % questions.Count]);
+                var ms = Stopwatch.GetElapsedTime(begin).TotalMilliseconds;
+                var replies = connector.RepliesTo(activityId);
+                connector.Forget(activityId);
+                var answered = problem is null && replies.Cards > 0 && replies.Citations > 0;
+                traffic._turns.Add((Stopwatch.GetElapsedTime(started).TotalSeconds, ms, problem ?? (replies.Messages == 0 ? "no reply" : null), answered));
+            }
+        })).ToArray();
+        return traffic;
+    }
+
+    public async Task<IReadOnlyList<(double At, double Ms, string? Problem, bool Answered)>> StopAsync()
+    {
+        Volatile.Write(ref _stop, true);
+        await Task.WhenAll(_workers);
+        return [.. _turns];
+    }
 }
