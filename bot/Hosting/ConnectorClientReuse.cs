@@ -104,8 +104,9 @@ public sealed class ConnectorClientReuse(BotFrameworkAuthentication inner, TimeP
 
         // Renewed, not disposed: turns still running may be using the old one, and its HTTP handler belongs to
         // IHttpClientFactory, which retires it on its own.
+        // (GetOrAdd, not the indexer: a failed renewal may have removed the entry meanwhile.)
         cache.TryUpdate(key, NewEntry(create, now), entry);
-        return (await cache[key].Value.ConfigureAwait(false)).Client;
+        return (await cache.GetOrAdd(key, _ => NewEntry(create, now)).Value.ConfigureAwait(false)).Client;
     }
 
     private static Lazy<Task<Shared<T>>> NewEntry<T>(Func<Task<T>> create, DateTimeOffset now) =>

@@ -58,8 +58,6 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
 {
     private IReadOnlyList<string> _questions = [];
 
-    private const string BotUrlVariable = "URLS";
-
     public async Task<IReadOnlyList<FaultReport>> RunAsync()
     {
         var reports = new List<FaultReport>();
@@ -70,30 +68,18 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
         }
 
         await using var serviceNow = await FakeServiceNow.StartAsync();
-        var data = Directory.CreateTempSubdirectory("supportbot-faults-");
-        try
+        await using (var bot = await SupportBotProcess.StartAsync("SupportBot (faults)", botDll, botDirectory, http, new Dictionary<string, string>
         {
-            var port = ChildProcess.FreePort();
-            var url = $"http://127.0.0.1:{port}";
-            var environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                [BotUrlVariable] = url,
-                ["Limits__MessagesPerUserPerMinute"] = "100000",
-                ["ConnectionStrings__Redis"] = redis.ConnectionString,
-                ["Tickets__System"] = "ServiceNow",
-                ["Tickets__ServiceNow__InstanceUrl"] = serviceNow.InstanceUrl.ToString().TrimEnd('/'),
-                ["Tickets__ServiceNow__UserName"] = "supportbot",
-                ["Tickets__ServiceNow__Password"] = "load-test-only",
-                ["Tickets__OutboxInterval"] = "00:00:02",
-                ["Tickets__Timeout"] = "00:00:02",
-                ["Tickets__DatabaseFile"] = Path.Combine(data.FullName, "tickets.db"),
-                ["SelfHelp__AuditLogFile"] = Path.Combine(data.FullName, "self-help.jsonl"),
-                ["Insights__DatabaseFile"] = Path.Combine(data.FullName, "insights.db"),
-            };
-            await using var bot = ChildProcess.Start("SupportBot (faults)", "dotnet", [botDll], environment, botDirectory);
-            await bot.WaitUntilHealthyAsync(http, new Uri(url + "/healthz"), TimeSpan.FromSeconds(90));
-            var messages = new Uri(url + "/api/messages");
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["Tickets__System"] = "ServiceNow",
+            ["Tickets__ServiceNow__InstanceUrl"] = serviceNow.InstanceUrl.ToString().TrimEnd('/'),
+            ["Tickets__ServiceNow__UserName"] = "supportbot",
+            ["Tickets__ServiceNow__Password"] = "load-test-only",
+            ["Tickets__OutboxInterval"] = "00:00:02",
+            ["Tickets__Timeout"] = "00:00:02",
+        }))
+        {
+            var messages = bot.Messages;
             _questions = await new LoadRun(http, messages, connector, candidates, Expectation.KnowledgeAnswerCard).FilterAnsweredAsync(candidates);
 
             reports.Add(await UnderLoadAsync(
@@ -115,10 +101,6 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
                  (TimeSpan.FromSeconds(65), "ServiceNow back", () => { serviceNow.Down = false; return Task.CompletedTask; })],
                 settle: TimeSpan.FromSeconds(30)));
         }
-        finally
-        {
-            data.Delete(recursive: true);
-        }
 
         reports.Add(await SlowGraphAsync());
         return reports;
@@ -130,71 +112,53 @@ public sealed class FaultScenarios(DriverOptions options, HttpClient http, Captu
     {
         const string Name = "Graph answering slowly";
         Console.WriteLine($"Fault: {Name}");
-        var data = Directory.CreateTempSubdirectory("supportbot-faults-");
-        try
+        await using var bot = await SupportBotProcess.StartAsync("SupportBot (slow Graph)", botDll, botDirectory, http, new Dictionary<string, string>
         {
-            var port = ChildProcess.FreePort();
-            var url = $"http://127.0.0.1:{port}";
-            var environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                [BotUrlVariable] = url,
-                ["Limits__MessagesPerUserPerMinute"] = "100000",
-                ["SelfHelp__SandboxLatency"] = "00:00:03",
-                ["Tickets__DatabaseFile"] = Path.Combine(data.FullName, "tickets.db"),
-                ["SelfHelp__AuditLogFile"] = Path.Combine(data.FullName, "self-help.jsonl"),
-                ["Insights__DatabaseFile"] = Path.Combine(data.FullName, "insights.db"),
-            };
-            await using var bot = ChildProcess.Start("SupportBot (slow Graph)", "dotnet", [botDll], environment, botDirectory);
-            await bot.WaitUntilHealthyAsync(http, new Uri(url + "/healthz"), TimeSpan.FromSeconds(90));
-            var messages = new Uri(url + "/api/messages");
-            _questions = await new LoadRun(http, messages, connector, candidates, Expectation.KnowledgeAnswerCard).FilterAnsweredAsync(candidates);
-            var run = new LoadRun(http, messages, connector, _questions, Expectation.KnowledgeAnswerCard);
+            ["SelfHelp__SandboxLatency"] = "00:00:03",
+        });
+        var messages = bot.Messages;
+        _questions = await new LoadRun(http, messages, connector, candidates, Expectation.KnowledgeAnswerCard).FilterAnsweredAsync(candidates);
+        var run = new LoadRun(http, messages, connector, _questions, Expectation.KnowledgeAnswerCard);
 
-            var duration = TimeSpan.FromSeconds(60);
-            var actions = new ConcurrentBag<(string Conversation, double Ms, string? Problem)>();
-            var stop = false;
-            var runId = Guid.NewGuid().ToString("N")[..8];
-            var traffic = KnowledgeTraffic.Start(run, connector, _questions, options.Conversations, $"a:graph-{runId}", 40_000);
+        var duration = TimeSpan.FromSeconds(60);
+        var actions = new ConcurrentBag<(string Conversation, double Ms, string? Problem)>();
+        var stop = false;
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var traffic = KnowledgeTraffic.Start(run, connector, _questions, options.Conversations, $"a:graph-{runId}", 40_000);
 
-            // Eight employees of the demo tenant, each asking for their account status every few seconds.
-            var askers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
-            {
-                var n = 0;
-                while (!Volatile.Read(ref stop))
-                {
-                    var conversation = $"{CapturingConnector.WatchedPrefix}graph-{runId}-{i}-{n++}";
-                    var begin = Stopwatch.GetTimestamp();
-                    var problem = await run.SayAsync(conversation, 50_000 + i, $"{conversation}-0", "what's my account status?", DemoTenantUser);
-                    actions.Add((conversation, Stopwatch.GetElapsedTime(begin).TotalMilliseconds, problem));
-                    await Task.Delay(2000);
-                }
-            })).ToArray();
-
-            await Task.Delay(duration);
-            Volatile.Write(ref stop, true);
-            var turns = await traffic.StopAsync();
-            await Task.WhenAll(askers);
-            await Task.Delay(TimeSpan.FromSeconds(15)); // the last results finish in the background
-
-            var actionMs = actions.Select(a => a.Ms).Order().ToArray();
-            var answeredLate = actions.Count(a => connector.TextsIn(a.Conversation).Count >= 2);
-            var withResult = actions.Count(a => connector.TextsIn(a.Conversation).Any(t => t.Contains("Here's your account", StringComparison.Ordinal)));
-            var notes = new List<string>
-            {
-                string.Create(CultureInfo.InvariantCulture, $"Account-status turns (each several Graph calls at 3 s, turn budget 8 s): {actions.Count}, failed {actions.Count(a => a.Problem is not null)}; turn time p50 {Percentile(actionMs, 50):F0} ms, p99 {Percentile(actionMs, 99):F0} ms, max {(actionMs.Length == 0 ? double.NaN : actionMs[^1]):F0} ms; {answeredLate} answered \"still working\" first and the result later in the same chat; {withResult} got their account status in the end."),
-            };
-            var report = new FaultReport(Name, "The Graph sandbox takes 3 s to answer every call for the whole run (SelfHelp:SandboxLatency).", Slices(turns, duration, []), 0, 0, 0, 0, notes);
-            report.Checks.Add(($"account-status turns answered within the 8 s budget (+1 s) ({(actionMs.Length == 0 ? double.NaN : actionMs[^1]):F0} ms at most)", actionMs.Length > 0 && actionMs[^1] <= 9000 && actions.All(a => a.Problem is null)));
-            report.Checks.Add(($"every employee got their account status in the end ({withResult} of {actions.Count})", withResult == actions.Count));
-            report.Checks.Add(("knowledge questions unaffected (no errors)", turns.All(t => t.Problem is null)));
-            Console.WriteLine(report.Markdown());
-            return report;
-        }
-        finally
+        // Eight employees of the demo tenant, each asking for their account status every few seconds.
+        var askers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
         {
-            data.Delete(recursive: true);
-        }
+            var n = 0;
+            while (!Volatile.Read(ref stop))
+            {
+                var conversation = $"{CapturingConnector.WatchedPrefix}graph-{runId}-{i}-{n++}";
+                var begin = Stopwatch.GetTimestamp();
+                var problem = await run.SayAsync(conversation, 50_000 + i, $"{conversation}-0", "what's my account status?", DemoTenantUser);
+                actions.Add((conversation, Stopwatch.GetElapsedTime(begin).TotalMilliseconds, problem));
+                await Task.Delay(2000);
+            }
+        })).ToArray();
+
+        await Task.Delay(duration);
+        Volatile.Write(ref stop, true);
+        var turns = await traffic.StopAsync();
+        await Task.WhenAll(askers);
+        await Task.Delay(TimeSpan.FromSeconds(15)); // the last results finish in the background
+
+        var actionMs = actions.Select(a => a.Ms).Order().ToArray();
+        var answeredLate = actions.Count(a => connector.TextsIn(a.Conversation).Count >= 2);
+        var withResult = actions.Count(a => connector.TextsIn(a.Conversation).Any(t => t.Contains("Here's your account", StringComparison.Ordinal)));
+        var notes = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"Account-status turns (each several Graph calls at 3 s, turn budget 8 s): {actions.Count}, failed {actions.Count(a => a.Problem is not null)}; turn time p50 {Percentile(actionMs, 50):F0} ms, p99 {Percentile(actionMs, 99):F0} ms, max {(actionMs.Length == 0 ? double.NaN : actionMs[^1]):F0} ms; {answeredLate} answered \"still working\" first and the result later in the same chat; {withResult} got their account status in the end."),
+        };
+        var report = new FaultReport(Name, "The Graph sandbox takes 3 s to answer every call for the whole run (SelfHelp:SandboxLatency).", Slices(turns, duration, []), 0, 0, 0, 0, notes);
+        report.Checks.Add(($"account-status turns answered within the 8 s budget (+1 s) ({(actionMs.Length == 0 ? double.NaN : actionMs[^1]):F0} ms at most)", actionMs.Length > 0 && actionMs[^1] <= 9000 && actions.All(a => a.Problem is null)));
+        report.Checks.Add(($"every employee got their account status in the end ({withResult} of {actions.Count})", withResult == actions.Count));
+        report.Checks.Add(("knowledge questions unaffected (no errors)", turns.All(t => t.Problem is null)));
+        Console.WriteLine(report.Markdown());
+        return report;
     }
 
     // Adele Vance of the built-in demo tenant (her Entra object id), so account-status questions act on a real account.

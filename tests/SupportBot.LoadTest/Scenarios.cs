@@ -78,48 +78,21 @@ public sealed class Scenarios(DriverOptions options, HttpClient http, CapturingC
 
     private async Task<LoadResult> MeasureSupportBotAsync(string name, string? redisConnection)
     {
-        var data = Directory.CreateTempSubdirectory("supportbot-load-");
-        try
+        await using var bot = await SupportBotProcess.StartAsync(name, botDll, botDirectory, http, new Dictionary<string, string>
         {
-            var port = ChildProcess.FreePort();
-            var url = $"http://127.0.0.1:{port}";
-            var environment = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Development",
-                ["URLS"] = url,
-                ["Limits__MessagesPerUserPerMinute"] = "100000",
-                ["ConnectionStrings__Redis"] = redisConnection ?? string.Empty,
-                ["Tickets__DatabaseFile"] = Path.Combine(data.FullName, "tickets.db"),
-                ["SelfHelp__AuditLogFile"] = Path.Combine(data.FullName, "self-help.jsonl"),
-                ["Insights__DatabaseFile"] = Path.Combine(data.FullName, "insights.db"),
-            };
-            foreach (var setting in new[] { "DOTNET_gcServer", "DOTNET_GCgen0size", "DOTNET_TieredPGO" })
-            {
-                if (Environment.GetEnvironmentVariable("BOT_" + setting) is { } value)
-                {
-                    environment[setting] = value;
-                }
-            }
-            await using var bot = ChildProcess.Start(name, "dotnet", [botDll], environment, botDirectory);
-            await bot.WaitUntilHealthyAsync(http, new Uri(url + "/healthz"), TimeSpan.FromSeconds(90));
-            Console.WriteLine($"{name} started, PID {bot.Id}");
-
-            var questions = await AnsweredQuestionsAsync(new Uri(url + "/api/messages"));
-            var run = new LoadRun(http, new Uri(url + "/api/messages"), connector, questions, Expectation.KnowledgeAnswerCard);
-            var result = await run.RunAsync(name, options.Conversations, options.Warmup, options.Duration, () => bot.CpuTime, Console.WriteLine);
-            Console.WriteLine(result);
-            if (bot.HasExited)
-            {
-                _results.Failed = true;
-                _results.Notes.Add($"{name} exited during the run:\n{bot.Output}");
-            }
-
-            return result;
-        }
-        finally
+            ["ConnectionStrings__Redis"] = redisConnection ?? string.Empty,
+        });
+        var questions = await AnsweredQuestionsAsync(bot.Messages);
+        var run = new LoadRun(http, bot.Messages, connector, questions, Expectation.KnowledgeAnswerCard);
+        var result = await run.RunAsync(name, options.Conversations, options.Warmup, options.Duration, () => bot.Process.CpuTime, Console.WriteLine);
+        Console.WriteLine(result);
+        if (bot.Process.HasExited)
         {
-            data.Delete(recursive: true);
+            _results.Failed = true;
+            _results.Notes.Add($"{name} exited during the run:\n{bot.Process.Output}");
         }
+
+        return result;
     }
 
     // The questions the starter knowledge base answers outright (not "did you mean…?"), each asked once in a
